@@ -1,0 +1,484 @@
+#include "ping/ping_loop.h"
+
+#include <poll.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <vector>
+
+#include "ping/icmp_error_text.h"
+#include "ping/icmp_packet.h"
+#include "ping/kernel_stamps.h"
+#include "ping/payload.h"
+#include "ping/report.h"
+#include "ping/resolver.h"
+#include "ping/rtt_stats.h"
+#include "ping/send_schedule.h"
+#include "ping/sequence_tracker.h"
+
+namespace bp {
+namespace {
+
+constexpr std::size_t kReceiveBufferSize = 65536 + 512;
+constexpr Duration kSendRetryDelay = std::chrono::milliseconds(10);  // iputils, on EAGAIN
+
+MonoTime mono_now() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return MonoTime(std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec));
+}
+
+WallClockTime wall_now() { return std::chrono::system_clock::now(); }
+
+WallClockTime to_wall(KernelTime t) {
+  return WallClockTime(std::chrono::duration_cast<WallClockTime::duration>(t));
+}
+
+RunPolicy make_policy(const Options& o) {
+  RunPolicy policy;
+  policy.interval = o.interval;
+  policy.preload = static_cast<std::uint64_t>(o.preload);
+  policy.count = o.count ? static_cast<std::uint64_t>(*o.count) : 0;
+  policy.deadline = o.deadline;
+  policy.linger = o.linger;
+  return policy;
+}
+
+// Writes everything a loop turn produced with one write() per stream: cheap in flood mode,
+// and line-buffered in effect when stdout is a pipe.
+class Output {
+ public:
+  std::string out;
+  std::string err;
+  void flush() {
+    write_all(STDOUT_FILENO, out);
+    write_all(STDERR_FILENO, err);
+  }
+
+ private:
+  static void write_all(int fd, std::string& text) {
+    std::size_t done = 0;
+    while (done < text.size()) {
+      const ssize_t n = retry_on_eintr([&] { return ::write(fd, text.data() + done, text.size() - done); });
+      if (n <= 0) break;  // a closed pipe: nothing more can be shown
+      done += static_cast<std::size_t>(n);
+    }
+    text.clear();
+  }
+};
+
+class PingLoop {
+ public:
+  PingLoop(const Options& options, const PingTarget& target, IcmpSocket& socket,
+           const SignalFd& signals, PingObserver* observer, std::string_view program)
+      : options_(options),
+        target_(target),
+        socket_(socket),
+        signals_(signals),
+        observer_(observer),
+        program_(program),
+        family_(target.address.family),
+        identifier_(socket.kernel_identifier().value_or(static_cast<std::uint16_t>(getpid() & 0xFFFF))),
+        tracker_(options.linger > Duration::zero() ? options.linger : Duration::zero()),
+        receive_buffer_(kReceiveBufferSize),
+        timestamps_(!options.flood) {
+    payload_.resize(options.payload_size);
+    if (options.pattern.empty()) {
+      fill_payload(payload_);
+    } else {
+      PayloadPattern pattern;
+      pattern.size = std::min(options.pattern.size(), PayloadPattern::kMaxBytes);
+      std::copy_n(options.pattern.begin(), pattern.size, pattern.bytes.begin());
+      fill_payload(payload_, pattern);
+    }
+    packet_.resize(kIcmpHeaderSize + payload_.size());
+    build_echo_request(family_, identifier_, 1, payload_, packet_);
+    if (!target_.numeric) {
+      names_.emplace();
+      if (target_.reverse_name) names_->remember(target_.address, *target_.reverse_name);
+    }
+  }
+
+  LoopResult run();
+
+ private:
+  void print_header();
+  void send_due_probes(MonoTime now);
+  void send_probe(MonoTime now);
+  void wait(std::optional<MonoTime> until);
+  bool handle_signals();
+  void drain_error_queue();
+  void drain_socket(MonoTime now);
+  void on_packet(const ReceivedPacket& packet, std::span<const std::uint8_t> bytes, MonoTime now);
+  void on_echo_reply(const EchoReply& reply, const Envelope& envelope,
+                     const ReceivedPacket& packet, MonoTime now);
+  void on_remote_error(const RemoteError& error);
+  void on_local_error(const LocalError& error);
+  void on_in_band_error(const IcmpError& error, const Envelope& envelope);
+  std::string peer(const IpAddress& address);
+  std::optional<WallClockTime> stamp(std::optional<KernelTime> kernel) const;
+  Summary summary() const;
+  std::optional<RttFigures> rtt_figures() const;
+
+  const Options& options_;
+  const PingTarget& target_;
+  IcmpSocket& socket_;
+  const SignalFd& signals_;
+  PingObserver* observer_;
+  std::string_view program_;
+  Family family_;
+  std::uint16_t identifier_;
+
+  SequenceTracker tracker_;
+  std::optional<SendSchedule> schedule_;  // starts with the first probe, as iputils' clock
+  RttStats stats_;
+  TxStampTable tx_stamps_;
+  std::optional<ReverseNames> names_;
+  std::int64_t corrupted_ = 0;
+  std::int64_t local_errors_ = 0;  // errors that quote no probe of ours (iputils counts them)
+
+  std::vector<std::uint8_t> payload_;
+  std::vector<std::uint8_t> packet_;
+  std::vector<std::uint8_t> receive_buffer_;
+  bool timestamps_;
+  std::optional<MonoTime> send_blocked_until_;
+  std::optional<int> exit_override_;
+  std::optional<signalfd_siginfo> stop_signal_;
+  Output output_;
+};
+
+LoopResult PingLoop::run() {
+  print_header();
+  output_.flush();
+  schedule_.emplace(make_policy(options_), mono_now());
+  for (;;) {
+    const MonoTime now = mono_now();
+    if (schedule_->finished(now)) break;
+    send_due_probes(now);
+    output_.flush();
+    if (schedule_->finished(now)) break;
+    wait(schedule_->next_wakeup(tracker_.in_flight()));
+    if (handle_signals()) break;
+    const MonoTime after = mono_now();
+    drain_error_queue();
+    drain_socket(after);
+    output_.flush();
+    if (exit_override_) break;
+  }
+  output_.out += format_summary(summary());
+  output_.flush();
+  LoopResult result;
+  result.exit_code = exit_override_.value_or(schedule_->exit_status());
+  result.stop_signal = stop_signal_;
+  return result;
+}
+
+void PingLoop::print_header() {
+  if (!options_.pattern.empty() && !options_.quiet) {
+    output_.out += format_pattern_line(options_.pattern);
+  }
+  HeaderLine header;
+  header.host = target_.name;
+  header.address = address_text(target_.address);
+  header.family = family_ == Family::kIpv6 ? AddressFamily::kIpv6 : AddressFamily::kIpv4;
+  header.payload_size = options_.payload_size;
+  if (options_.interface_or_source) {
+    const auto& src = *options_.interface_or_source;
+    if (!src.address.empty()) header.source_address = src.address;
+    header.device = src.device;
+  }
+  output_.out += format_header(header);
+}
+
+void PingLoop::send_due_probes(MonoTime now) {
+  if (send_blocked_until_ && now < *send_blocked_until_) return;
+  send_blocked_until_.reset();
+  while (schedule_->should_send(now, tracker_.in_flight())) {
+    send_probe(now);
+    if (send_blocked_until_) return;
+  }
+}
+
+void PingLoop::send_probe(MonoTime now) {
+  if (options_.report_outstanding) {
+    if (auto seq = tracker_.unanswered_previous()) {
+      output_.out += format_no_answer_line(*seq, options_.print_timestamps ? std::optional(wall_now())
+                                                                           : std::nullopt);
+    }
+  }
+  const std::uint16_t seq = tracker_.next_seq();
+  set_echo_sequence(family_, packet_, seq);
+  const int err = socket_.send(packet_, target_.address);
+  if (err == EAGAIN || err == ENOBUFS || err == ENOMEM) {
+    // The kernel's queue is full: not a send; try again shortly, as iputils does.
+    send_blocked_until_ = now + kSendRetryDelay;
+    return;
+  }
+  tracker_.on_sent(now);
+  schedule_->on_sent(now);
+  if (err == 0) {
+    if (timestamps_) tx_stamps_.on_sent(seq);
+    if (options_.flood && !options_.quiet) output_.out += flood_mark(FloodMark::kSent);
+    return;
+  }
+  // A hard local error still counts as transmitted (iputils). The error queue may say more.
+  ++local_errors_;
+  if (options_.flood) {
+    output_.out += flood_mark(FloodMark::kLocalError);
+  } else {
+    output_.err += format_send_error(program_, std::strerror(err));
+  }
+}
+
+void PingLoop::wait(std::optional<MonoTime> until) {
+  std::array<pollfd, 3> fds{{{socket_.fd(), POLLIN, 0}, {signals_.fd(), POLLIN, 0}, {-1, POLLIN, 0}}};
+  nfds_t count = 2;
+  if (observer_ != nullptr && observer_->extra_fd() >= 0) {
+    fds[2].fd = observer_->extra_fd();
+    count = 3;
+  }
+  timespec timeout{};
+  timespec* timeout_ptr = nullptr;
+  if (until) {
+    const Duration left = std::max(Duration::zero(), *until - mono_now());
+    timeout.tv_sec = static_cast<time_t>(left.count() / 1'000'000'000);
+    timeout.tv_nsec = static_cast<long>(left.count() % 1'000'000'000);
+    timeout_ptr = &timeout;
+  }
+  retry_on_eintr([&] { return ppoll(fds.data(), count, timeout_ptr, nullptr); });
+  if (count == 3 && fds[2].revents != 0) {
+    if (auto code = observer_->on_extra_fd_ready()) exit_override_ = *code;
+  }
+}
+
+bool PingLoop::handle_signals() {
+  while (auto info = signals_.read_one()) {
+    const int sig = static_cast<int>(info->ssi_signo);
+    if (sig == SIGINT || sig == SIGTERM) {
+      stop_signal_ = *info;
+      return true;
+    }
+    if (sig == SIGQUIT) {
+      output_.err += format_status_line(summary().counts, rtt_figures());
+    } else if (observer_ != nullptr) {
+      if (auto code = observer_->on_other_signal(*info)) {
+        exit_override_ = *code;
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+void PingLoop::drain_error_queue() {
+  for (;;) {
+    auto entry = socket_.receive_error(receive_buffer_);
+    if (!entry) {
+      output_.err += std::string(program_) + ": " + entry.error().message() + "\n";
+      return;
+    }
+    if (std::holds_alternative<std::monostate>(*entry)) return;
+    if (const auto* tx = std::get_if<TxTimestamp>(&*entry)) {
+      tx_stamps_.on_tx_stamp(tx->key, tx->when);
+    } else if (const auto* remote = std::get_if<RemoteError>(&*entry)) {
+      on_remote_error(*remote);
+    } else if (const auto* local = std::get_if<LocalError>(&*entry)) {
+      on_local_error(*local);
+    }
+  }
+}
+
+void PingLoop::drain_socket(MonoTime now) {
+  for (;;) {
+    auto received = socket_.receive(receive_buffer_);
+    if (!received) {
+      output_.err += std::string(program_) + ": " + received.error().message() + "\n";
+      return;
+    }
+    if (!received->has_value()) return;
+    const ReceivedPacket& packet = **received;
+    on_packet(packet, std::span<const std::uint8_t>(receive_buffer_.data(), packet.length), now);
+  }
+}
+
+void PingLoop::on_packet(const ReceivedPacket& packet, std::span<const std::uint8_t> bytes,
+                         MonoTime now) {
+  Envelope envelope;
+  envelope.source = packet.from;
+  if (packet.ttl) envelope.ttl = static_cast<std::uint8_t>(*packet.ttl);
+  const bool with_ip_header = family_ == Family::kIpv4 && socket_.kind() == SocketKind::Raw;
+  const ReceivedIcmp parsed =
+      with_ip_header ? parse_ipv4_datagram(bytes) : parse_icmp_message(family_, bytes, envelope);
+  if (const auto* reply = std::get_if<EchoReply>(&parsed.message)) {
+    on_echo_reply(*reply, parsed.envelope, packet, now);
+  } else if (const auto* error = std::get_if<IcmpError>(&parsed.message)) {
+    on_in_band_error(*error, parsed.envelope);
+  }
+  // Echo requests (our own, seen on loopback), other ICMP and malformed data are not ours.
+}
+
+void PingLoop::on_echo_reply(const EchoReply& reply, const Envelope& envelope,
+                             const ReceivedPacket& packet, MonoTime now) {
+  if (reply.identifier != identifier_) return;  // another ping's reply
+  const IpAddress from = envelope.source.value_or(packet.from);
+  if (!reply.checksum_ok) {
+    ++corrupted_;
+    if (options_.flood) {
+      output_.out += flood_mark(FloodMark::kBadChecksum);
+    } else if (!options_.quiet) {
+      ReplyLine line;
+      line.timestamp = stamp(packet.kernel_rx);
+      line.icmp_bytes = reply.icmp_length;
+      line.from = peer(from);
+      line.sequence = reply.sequence;
+      line.ttl = envelope.ttl;
+      line.bad_checksum = true;
+      output_.out += format_reply_line(line);
+    }
+    return;
+  }
+  const ReplyMatch match = tracker_.on_reply(reply.sequence, now);
+  if (match.kind == ReplyKind::Unknown) return;  // a sequence we never sent: forged or stray
+  const Duration rtt = choose_rtt(match.rtt, tx_stamps_.tx_time(reply.sequence), packet.kernel_rx);
+  stats_.add(rtt);  // iputils includes duplicates in the RTT statistics
+  const bool truncated = packet.truncated || reply.payload.size() < payload_.size();
+  const auto mismatch = truncated ? std::nullopt : find_payload_mismatch(payload_, reply.payload);
+  const bool different_address = !(from == target_.address);
+  const bool first = match.kind == ReplyKind::First;
+  if (first) {
+    schedule_->on_reply(now, rtt);
+    if (observer_ != nullptr && !mismatch && !truncated && !different_address) {
+      observer_->on_valid_reply(reply.sequence, rtt);
+    }
+  }
+  if (options_.flood) {
+    if (first) output_.out += flood_mark(FloodMark::kReply);
+    return;
+  }
+  if (options_.quiet) return;
+  ReplyLine line;
+  line.timestamp = stamp(packet.kernel_rx);
+  line.icmp_bytes = reply.icmp_length;
+  line.from = peer(from);
+  line.sequence = reply.sequence;
+  if (options_.verbose && socket_.kind() == SocketKind::Raw) line.ident = reply.identifier;
+  if (envelope.ttl) line.ttl = *envelope.ttl;
+  line.truncated = truncated;
+  line.rtt = rtt;
+  line.rtt_three_decimals = options_.rtt_three_decimals;
+  line.duplicate = !first;
+  line.different_address = different_address;
+  if (mismatch) {
+    DataMismatch dm;
+    dm.index = mismatch->index;
+    dm.expected = mismatch->expected;
+    dm.actual = mismatch->actual;
+    dm.payload.assign(reply.payload.begin(),
+                      reply.payload.begin() + static_cast<std::ptrdiff_t>(payload_.size()));
+    line.mismatch = std::move(dm);
+  }
+  output_.out += format_reply_line(line);
+}
+
+void PingLoop::on_remote_error(const RemoteError& error) {
+  const auto quoted = parse_sent_echo_request(
+      family_, std::span<const std::uint8_t>(receive_buffer_.data(), error.quoted_length));
+  if (!quoted || quoted->identifier != identifier_) return;
+  if (!tracker_.on_error(quoted->sequence)) return;  // not a probe we sent
+  schedule_->on_error();
+  if (options_.flood) {
+    output_.out += flood_mark(FloodMark::kIcmpError);
+    return;
+  }
+  if (options_.quiet) return;
+  IcmpErrorLine line;
+  line.timestamp = stamp(std::nullopt);
+  line.origin = IcmpErrorOrigin::kErrorQueue;
+  line.from = error.offender ? peer(*error.offender) : std::string("?");
+  line.sequence = quoted->sequence;
+  line.description = describe_icmp(family_, error.type, error.code, error.info);
+  output_.out += format_icmp_error_line(line);
+}
+
+void PingLoop::on_local_error(const LocalError& error) {
+  ++local_errors_;
+  if (options_.flood) {
+    output_.out += flood_mark(FloodMark::kLocalError);
+  } else if (error.err == EMSGSIZE) {
+    output_.err += format_local_error_mtu(program_, error.info);
+  } else {
+    output_.err += format_local_error(program_, std::strerror(error.err));
+  }
+}
+
+void PingLoop::on_in_band_error(const IcmpError& error, const Envelope& envelope) {
+  // Errors about our probes come through the error queue; in band we only show the kinds
+  // the type filter lets through (redirect, source quench), when they quote our request.
+  const auto request = error.quoted.echo_request();
+  if (!request || request->identifier != identifier_ || !(error.quoted.destination == target_.address)) {
+    return;
+  }
+  if (options_.quiet || options_.flood) return;
+  IcmpErrorLine line;
+  line.timestamp = stamp(std::nullopt);
+  line.origin = IcmpErrorOrigin::kInBand;
+  line.from = envelope.source ? peer(*envelope.source) : std::string("?");
+  line.sequence = request->sequence;
+  line.description = describe_icmp(family_, error.type, error.code, error.info);
+  line.bad_checksum = !error.checksum_ok;
+  output_.out += format_icmp_error_line(line);
+}
+
+std::string PingLoop::peer(const IpAddress& address) {
+  const std::string text = address_text(address);
+  if (!names_) return text;
+  const auto name = names_->find(address);
+  return format_peer(text, name ? std::optional<std::string_view>(*name) : std::nullopt);
+}
+
+std::optional<WallClockTime> PingLoop::stamp(std::optional<KernelTime> kernel) const {
+  if (!options_.print_timestamps) return std::nullopt;
+  return kernel ? to_wall(*kernel) : wall_now();
+}
+
+std::optional<RttFigures> PingLoop::rtt_figures() const {
+  const auto s = stats_.summary();
+  if (!s) return std::nullopt;
+  RttFigures f;
+  f.min = s->min;
+  f.avg = s->avg;
+  f.max = s->max;
+  f.mdev = s->mdev;
+  f.ewma = stats_.ewma().value_or(Duration::zero());
+  return f;
+}
+
+Summary PingLoop::summary() const {
+  const SequenceCounts& c = tracker_.counts();
+  Summary s;
+  s.host = target_.name;
+  s.counts.transmitted = static_cast<std::int64_t>(c.transmitted);
+  s.counts.received = static_cast<std::int64_t>(c.received);
+  s.counts.duplicates = static_cast<std::int64_t>(c.duplicates);
+  s.counts.corrupted = corrupted_;
+  s.counts.errors = static_cast<std::int64_t>(c.errors) + local_errors_;
+  s.counts.elapsed = schedule_->elapsed();
+  s.rtt = rtt_figures();
+  s.pipe = static_cast<int>(tracker_.max_in_flight());
+  s.fast_mode = options_.flood || options_.interval == Duration::zero();
+  return s;
+}
+
+}  // namespace
+
+LoopResult run_ping_loop(std::string_view program, const Options& options,
+                         const PingTarget& target, IcmpSocket& socket, const SignalFd& signals,
+                         PingObserver* observer) {
+  PingLoop loop(options, target, socket, signals, observer, program);
+  return loop.run();
+}
+
+}  // namespace bp

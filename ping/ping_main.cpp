@@ -1,1 +1,18 @@
-int main() { return 0; }
+// ping: the unsupervised pinger. Parse, resolve, open the socket with the least privilege,
+// drop every capability, run the loop, map the outcome to iputils' exit codes.
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+
+#include "ping/ping_setup.h"
+
+int main(int argc, char** argv) {
+  const auto program = bp::program_name_from_argv0(argc > 0 ? argv[0] : "ping");
+  auto setup = bp::prepare_ping(bp::CommandFlavor::kPing, program, argc, argv);
+  if (!setup) return bp::report_early_exit(setup.error());
+  return bp::run_ping_loop(program, setup->options, setup->target, setup->socket, setup->signals,
+                           nullptr)
+      .exit_code;
+}

@@ -1,0 +1,79 @@
+#include "ping/resolver.h"
+
+#include <netdb.h>
+#include <sys/socket.h>
+
+#include <memory>
+
+namespace bp {
+
+Expected<ResolvedTarget, std::string> resolve_target(const std::string& host, int family) {
+  if (auto numeric = parse_numeric_address(host)) {
+    if (family != AF_UNSPEC && address_family(*numeric) != family) {
+      return Unexpected{std::string("Address family for hostname not supported")};
+    }
+    return ResolvedTarget{host, *numeric, true};
+  }
+  addrinfo hints{};
+  hints.ai_family = family;
+  hints.ai_socktype = SOCK_RAW;
+  hints.ai_flags = AI_CANONNAME;
+  addrinfo* list = nullptr;
+  const int rc = getaddrinfo(host.c_str(), nullptr, &hints, &list);
+  if (rc != 0) return Unexpected{std::string(gai_strerror(rc))};
+  std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> owner(list, freeaddrinfo);
+  for (const addrinfo* ai = list; ai != nullptr; ai = ai->ai_next) {
+    if (auto address = from_sockaddr(ai->ai_addr, ai->ai_addrlen)) {
+      const std::string name = list->ai_canonname != nullptr ? list->ai_canonname : host;
+      return ResolvedTarget{name, *address, false};
+    }
+  }
+  return Unexpected{std::string("No address associated with hostname")};
+}
+
+std::optional<std::string> reverse_lookup(const IpAddress& address) {
+  sockaddr_storage sa{};
+  const socklen_t len = to_sockaddr(address, sa);
+  char name[NI_MAXHOST] = {};
+  if (getnameinfo(reinterpret_cast<const sockaddr*>(&sa), len, name, sizeof name, nullptr, 0,
+                  NI_NAMEREQD) != 0) {
+    return std::nullopt;
+  }
+  return std::string(name);
+}
+
+ReverseNames::ReverseNames() : worker_([this](std::stop_token stop) { work(stop); }) {}
+
+ReverseNames::~ReverseNames() {
+  worker_.request_stop();
+  // A lookup in progress finishes first; the thread is joined by jthread's destructor.
+}
+
+void ReverseNames::remember(const IpAddress& address, std::string name) {
+  std::lock_guard lock(mutex_);
+  names_[address_text(address)] = std::move(name);
+}
+
+std::optional<std::string> ReverseNames::find(const IpAddress& address) {
+  std::lock_guard lock(mutex_);
+  const auto [it, inserted] = names_.try_emplace(address_text(address));
+  if (inserted) {
+    pending_.push_back(address);
+    wake_.notify_one();
+  }
+  return it->second;
+}
+
+void ReverseNames::work(std::stop_token stop) {
+  std::unique_lock lock(mutex_);
+  while (wake_.wait(lock, stop, [this] { return !pending_.empty(); })) {
+    const IpAddress address = pending_.front();
+    pending_.pop_front();
+    lock.unlock();
+    auto name = reverse_lookup(address);
+    lock.lock();
+    names_[address_text(address)] = std::move(name);
+  }
+}
+
+}  // namespace bp

@@ -1,0 +1,209 @@
+#include "shared/heartbeat_frame.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "shared/byte_order.h"
+
+namespace bp {
+namespace {
+
+constexpr std::size_t kMagicAt = 0;
+constexpr std::size_t kVersionAt = 4;
+constexpr std::size_t kTypeAt = 5;
+constexpr std::size_t kLengthAt = 6;
+constexpr std::size_t kSequenceAt = 8;
+constexpr std::size_t kBodyAt = 16;
+
+// Hello body.
+constexpr std::size_t kPidAt = 16;
+constexpr std::size_t kPgidAt = 20;
+constexpr std::size_t kTimeoutAt = 24;
+// Heartbeat body.
+constexpr std::size_t kIcmpSequenceAt = 16;
+constexpr std::size_t kHeartbeatZero16At = 18;
+constexpr std::size_t kHeartbeatZero32At = 20;
+constexpr std::size_t kRttAt = 24;
+
+constexpr std::uint64_t kMaxNanoseconds =
+    static_cast<std::uint64_t>(std::numeric_limits<std::chrono::nanoseconds::rep>::max());
+constexpr std::uint32_t kMaxPid = static_cast<std::uint32_t>(std::numeric_limits<std::int32_t>::max());
+
+template <typename... F>
+struct Overloaded : F... {
+  using F::operator()...;
+};
+template <typename... F>
+Overloaded(F...) -> Overloaded<F...>;
+
+bool known_type(std::uint8_t type) {
+  return type >= static_cast<std::uint8_t>(FrameType::kHello) &&
+         type <= static_cast<std::uint8_t>(FrameType::kGoodbye);
+}
+
+// Checks the fixed header fields among the first `available` bytes, in wire order, so a reader
+// can reject garbage as soon as the offending field is complete.
+std::optional<FrameViolation> check_fixed_header(std::span<const std::uint8_t> bytes, std::size_t available) {
+  if (available >= kVersionAt && load_be32(bytes, kMagicAt) != kFrameMagic) return FrameViolation::kBadMagic;
+  if (available > kVersionAt && bytes[kVersionAt] != kFrameVersion) return FrameViolation::kBadVersion;
+  if (available > kTypeAt && !known_type(bytes[kTypeAt])) return FrameViolation::kUnknownType;
+  if (available >= kSequenceAt && load_be16(bytes, kLengthAt) != kFrameSize) return FrameViolation::kBadLength;
+  return std::nullopt;
+}
+
+bool all_zero(std::span<const std::uint8_t> bytes) {
+  return std::all_of(bytes.begin(), bytes.end(), [](std::uint8_t b) { return b == 0; });
+}
+
+bool valid_pid(std::uint32_t pid) { return pid >= 1 && pid <= kMaxPid; }
+
+std::optional<FrameBody> parse_hello(std::span<const std::uint8_t> b) {
+  const std::uint32_t pid = load_be32(b, kPidAt);
+  const std::uint32_t pgid = load_be32(b, kPgidAt);
+  const std::uint64_t timeout = load_be64(b, kTimeoutAt);
+  if (!valid_pid(pid) || !valid_pid(pgid) || timeout == 0 || timeout > kMaxNanoseconds) return std::nullopt;
+  return HelloBody{static_cast<std::int32_t>(pid), static_cast<std::int32_t>(pgid),
+                   std::chrono::nanoseconds(static_cast<std::chrono::nanoseconds::rep>(timeout))};
+}
+
+std::optional<FrameBody> parse_heartbeat(std::span<const std::uint8_t> b) {
+  const std::uint64_t rtt = load_be64(b, kRttAt);
+  if (load_be16(b, kHeartbeatZero16At) != 0 || load_be32(b, kHeartbeatZero32At) != 0 || false) {
+    return std::nullopt;
+  }
+  return HeartbeatBody{load_be16(b, kIcmpSequenceAt),
+                       std::chrono::nanoseconds(static_cast<std::chrono::nanoseconds::rep>(rtt))};
+}
+
+std::optional<FrameBody> parse_body(FrameType type, std::span<const std::uint8_t> b) {
+  if (type == FrameType::kHello) return parse_hello(b);
+  if (type == FrameType::kHeartbeat) return parse_heartbeat(b);
+  if (!all_zero(b.subspan(kBodyAt))) return std::nullopt;
+  if (type == FrameType::kPause) return PauseBody{};
+  if (type == FrameType::kResume) return ResumeBody{};
+  return GoodbyeBody{};
+}
+
+}  // namespace
+
+FrameType frame_type(const FrameBody& body) {
+  return std::visit(Overloaded{
+                        [](const HelloBody&) { return FrameType::kHello; },
+                        [](const HeartbeatBody&) { return FrameType::kHeartbeat; },
+                        [](const PauseBody&) { return FrameType::kPause; },
+                        [](const ResumeBody&) { return FrameType::kResume; },
+                        [](const GoodbyeBody&) { return FrameType::kGoodbye; },
+                    },
+                    body);
+}
+
+std::string_view to_string(FrameType type) {
+  switch (type) {
+    case FrameType::kHello: return "hello";
+    case FrameType::kHeartbeat: return "heartbeat";
+    case FrameType::kPause: return "pause";
+    case FrameType::kResume: return "resume";
+    case FrameType::kGoodbye: return "goodbye";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(FrameViolation violation) {
+  switch (violation) {
+    case FrameViolation::kBadMagic: return "bad magic";
+    case FrameViolation::kBadVersion: return "unsupported version";
+    case FrameViolation::kUnknownType: return "unknown frame type";
+    case FrameViolation::kBadLength: return "bad frame length";
+    case FrameViolation::kSequenceNotIncreasing: return "sequence not increasing";
+    case FrameViolation::kBadBody: return "malformed frame body";
+    case FrameViolation::kMissingHello: return "first frame is not a hello";
+    case FrameViolation::kDuplicateHello: return "second hello";
+    case FrameViolation::kDataAfterGoodbye: return "data after goodbye";
+    case FrameViolation::kTruncatedFrame: return "stream ended inside a frame";
+  }
+  return "unknown violation";
+}
+
+void encode_frame(const Frame& frame, std::span<std::uint8_t, kFrameSize> out) {
+  std::fill(out.begin(), out.end(), std::uint8_t{0});
+  store_be32(out, kMagicAt, kFrameMagic);
+  out[kVersionAt] = kFrameVersion;
+  out[kTypeAt] = static_cast<std::uint8_t>(frame_type(frame.body));
+  store_be16(out, kLengthAt, static_cast<std::uint16_t>(kFrameSize));
+  store_be64(out, kSequenceAt, frame.sequence);
+  std::visit(Overloaded{
+                 [&](const HelloBody& h) {
+                   store_be32(out, kPidAt, static_cast<std::uint32_t>(h.pid));
+                   store_be32(out, kPgidAt, static_cast<std::uint32_t>(h.pgid));
+                   store_be64(out, kTimeoutAt, static_cast<std::uint64_t>(h.timeout.count()));
+                 },
+                 [&](const HeartbeatBody& hb) {
+                   store_be16(out, kIcmpSequenceAt, hb.icmp_sequence);
+                   store_be64(out, kRttAt, static_cast<std::uint64_t>(hb.rtt.count()));
+                 },
+                 [](const auto&) {},  // Pause, Resume, Goodbye: the body stays zero
+             },
+             frame.body);
+}
+
+Expected<Frame, FrameViolation> parse_frame(std::span<const std::uint8_t, kFrameSize> bytes) {
+  if (auto violation = check_fixed_header(bytes, kFrameSize)) return Unexpected{*violation};
+  const auto type = static_cast<FrameType>(bytes[kTypeAt]);
+  std::optional<FrameBody> body = parse_body(type, bytes);
+  if (!body) return Unexpected{FrameViolation::kBadBody};
+  return Frame{load_be64(bytes, kSequenceAt), std::move(*body)};
+}
+
+void FrameEncoder::encode(const FrameBody& body, std::span<std::uint8_t, kFrameSize> out) {
+  encode_frame(Frame{next_sequence_, body}, out);
+  ++next_sequence_;
+}
+
+DecodeResult FrameDecoder::next(std::span<const std::uint8_t>& input) {
+  if (violation_) return fail(*violation_, input);
+  if (goodbye_received_) {
+    if (!input.empty()) return fail(FrameViolation::kDataAfterGoodbye, input);
+    return NeedMoreBytes{};
+  }
+  const std::size_t take = std::min(kFrameSize - filled_, input.size());
+  std::copy_n(input.begin(), take, buffer_.begin() + static_cast<std::ptrdiff_t>(filled_));
+  filled_ += take;
+  input = input.subspan(take);
+  if (auto violation = check_header_prefix()) return fail(*violation, input);
+  if (filled_ < kFrameSize) return NeedMoreBytes{};
+
+  filled_ = 0;
+  Expected<Frame, FrameViolation> parsed = parse_frame(buffer_);
+  if (!parsed) return fail(parsed.error(), input);
+  last_sequence_ = parsed->sequence;
+  const FrameType type = frame_type(parsed->body);
+  hello_received_ = true;  // check_header_prefix guarantees the first frame is the Hello
+  goodbye_received_ = type == FrameType::kGoodbye;
+  return std::move(parsed).value();
+}
+
+std::optional<FrameViolation> FrameDecoder::end_of_stream() {
+  if (!violation_ && filled_ > 0) violation_ = FrameViolation::kTruncatedFrame;
+  return violation_;
+}
+
+std::optional<FrameViolation> FrameDecoder::check_header_prefix() const {
+  if (auto violation = check_fixed_header(buffer_, filled_)) return violation;
+  if (filled_ > kTypeAt) {
+    const bool is_hello = buffer_[kTypeAt] == static_cast<std::uint8_t>(FrameType::kHello);
+    if (!hello_received_ && !is_hello) return FrameViolation::kMissingHello;
+    if (hello_received_ && is_hello) return FrameViolation::kDuplicateHello;
+  }
+  if (filled_ >= kBodyAt && load_be64(buffer_, kSequenceAt) <= last_sequence_) {
+    return FrameViolation::kSequenceNotIncreasing;
+  }
+  return std::nullopt;
+}
+
+FrameViolation FrameDecoder::fail(FrameViolation violation, std::span<const std::uint8_t>& input) {
+  violation_ = violation;
+  input = input.subspan(input.size());
+  return violation;
+}
+
+}  // namespace bp

@@ -1,0 +1,111 @@
+#pragma once
+// The ICMP socket: opening (raw with CAP_NET_RAW, else the unprivileged datagram "ping"
+// socket), kernel filters, timestamping, and non-blocking send/receive that return raw bytes
+// plus what the kernel said about them. Parsing the bytes is the pure codec's job.
+
+#include <sys/socket.h>
+#include <time.h>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <variant>
+
+#include "ping/ip_address.h"
+#include "ping/kernel_stamps.h"
+#include "ping/socket_address.h"
+#include "shared/expected.h"
+#include "shared/sys_error.h"
+#include "shared/unique_fd.h"
+
+namespace bp {
+
+enum class SocketKind { Raw, Datagram };
+
+
+// Why no ICMP socket could be opened: both attempts' errors, for one clear message.
+struct OpenFailure {
+  int raw_errno = 0;
+  int dgram_errno = 0;
+};
+
+struct SocketSettings {
+  bool timestamps = true;         // kernel RX and TX software timestamps (off in flood mode)
+  std::optional<int> ttl;         // -t
+  std::optional<int> tos;         // -Q
+  std::string interface;          // -I NAME: SO_BINDTODEVICE
+  std::optional<IpAddress> source;  // -I ADDRESS: bind
+};
+
+struct ReceivedPacket {
+  std::size_t length = 0;          // bytes in the caller's buffer
+  bool truncated = false;          // the datagram was longer than the buffer
+  IpAddress from;
+  std::optional<KernelTime> kernel_rx;
+  std::optional<int> ttl;          // datagram sockets and IPv6: from a control message
+};
+
+// One message from the error queue.
+struct TxTimestamp {
+  std::uint32_t key;  // counts sends on this socket from 0 (SOF_TIMESTAMPING_OPT_ID)
+  KernelTime when;
+};
+struct RemoteError {  // an ICMP error that the kernel matched to a packet we sent
+  std::uint8_t type;
+  std::uint8_t code;
+  std::uint32_t info;             // MTU for "fragmentation needed" / "packet too big"
+  std::optional<IpAddress> offender;
+  std::size_t quoted_length;      // bytes of our original ICMP message in the caller's buffer
+};
+struct LocalError {   // e.g. EMSGSIZE with the path MTU in info
+  int err;
+  std::uint32_t info;
+  std::size_t quoted_length;
+};
+using ErrorQueueEntry = std::variant<std::monostate, TxTimestamp, RemoteError, LocalError>;
+
+class IcmpSocket {
+ public:
+  // Raw socket when CAP_NET_RAW can be raised, else the ICMP datagram socket.
+  static Expected<IcmpSocket, OpenFailure> open(int family);
+
+  int fd() const { return fd_.get(); }
+  int family() const { return family_; }
+  SocketKind kind() const { return kind_; }
+  // The identifier the kernel uses on a datagram socket (its "port"), known after apply().
+  std::optional<std::uint16_t> kernel_identifier() const { return kernel_identifier_; }
+
+  // Sets options, type filters, and (raw sockets) a BPF filter that admits only echo replies
+  // carrying `identifier` plus every non-reply message. Empty on success.
+  std::optional<SysError> apply(const SocketSettings& settings, std::uint16_t identifier);
+
+  // Sends one datagram. Returns 0 or errno.
+  int send(std::span<const std::uint8_t> packet, const IpAddress& to) const;
+
+  // Receives one datagram without blocking (or blocking when `wait`); nothing when none is
+  // queued; SysError on failure.
+  Expected<std::optional<ReceivedPacket>, SysError> receive(std::span<std::uint8_t> buffer,
+                                                           bool wait = false) const;
+
+  // Reads one error-queue message (ICMP errors, local errors, TX timestamps).
+  Expected<ErrorQueueEntry, SysError> receive_error(std::span<std::uint8_t> buffer) const;
+
+  // Sets a receive timeout for blocking receive() (flood mode's 10 ms back-off).
+  std::optional<SysError> set_receive_timeout(std::chrono::microseconds timeout) const;
+
+ private:
+  IcmpSocket(UniqueFd fd, int family, SocketKind kind)
+      : fd_(std::move(fd)), family_(family), kind_(kind) {}
+  std::optional<SysError> apply_filters(std::uint16_t identifier) const;
+  std::optional<SysError> apply_timestamps() const;
+  std::optional<SysError> bind_source(const SocketSettings& settings);
+
+  UniqueFd fd_;
+  int family_;
+  SocketKind kind_;
+  std::optional<std::uint16_t> kernel_identifier_;
+};
+
+}  // namespace bp

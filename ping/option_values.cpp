@@ -1,0 +1,173 @@
+#include "ping/option_values.h"
+
+#include <arpa/inet.h>
+
+#include <charconv>
+#include <cmath>
+#include <optional>
+#include <system_error>
+
+namespace bp {
+namespace {
+
+using std::chrono::nanoseconds;
+
+constexpr double kMaxTimerSeconds = 2147483647.0 / 1000.0;  // iputils: INT_MAX / 1000
+constexpr double kMaxDeadlineSeconds = 2147483647.0;        // iputils: INT_MAX
+constexpr double kMaxWatchdogSeconds = 3600.0;
+
+bool is_blank(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+// strtol/strtod skip leading white space and accept one '+'; from_chars does neither.
+std::string_view strip_leading_blanks_and_plus(std::string_view text) {
+  while (!text.empty() && is_blank(text.front())) text.remove_prefix(1);
+  if (text.size() >= 2 && text[0] == '+' && text[1] != '+' && text[1] != '-') {
+    text.remove_prefix(1);
+  }
+  return text;
+}
+
+std::string quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
+
+std::optional<double> parse_decimal(std::string_view text) {
+  const std::string_view digits = strip_leading_blanks_and_plus(text);
+  double value = 0.0;
+  const auto [end, ec] =
+      std::from_chars(digits.data(), digits.data() + digits.size(), value, std::chars_format::general);
+  if (digits.empty() || ec != std::errc{} || end != digits.data() + digits.size() ||
+      !std::isfinite(value)) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+nanoseconds to_nanoseconds(double seconds) { return nanoseconds{std::llround(seconds * 1e9)}; }
+
+// iputils' -i/-W rule (ping_strtod + range check): one message for every failure.
+Expected<nanoseconds, std::string> parse_timer_seconds(std::string_view text,
+                                                        std::string_view what) {
+  const std::optional<double> seconds = parse_decimal(text);
+  if (!seconds || std::isless(*seconds, 0.0) || std::isgreater(*seconds, kMaxTimerSeconds)) {
+    return Unexpected{std::string(what) + ": " + std::string(text)};
+  }
+  return to_nanoseconds(*seconds);
+}
+
+}  // namespace
+
+Expected<std::int64_t, std::string> parse_integer_option(std::string_view text, std::int64_t min,
+                                                         std::int64_t max) {
+  const std::string invalid = "invalid argument: " + quoted(text);
+  const std::string_view digits = strip_leading_blanks_and_plus(text);
+  std::int64_t value = 0;
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (ec == std::errc::result_out_of_range) return Unexpected{invalid + ": Numerical result out of range"};
+  if (digits.empty() || ec != std::errc{} || end != digits.data() + digits.size()) {
+    return Unexpected{invalid};
+  }
+  if (value < min || value > max) {
+    return Unexpected{invalid + ": out of range: " + std::to_string(min) +
+                      " <= value <= " + std::to_string(max)};
+  }
+  return value;
+}
+
+Expected<nanoseconds, std::string> parse_interval_option(std::string_view text) {
+  return parse_timer_seconds(text, "bad timing interval");
+}
+
+Expected<nanoseconds, std::string> parse_linger_option(std::string_view text) {
+  return parse_timer_seconds(text, "bad linger time");
+}
+
+Expected<nanoseconds, std::string> parse_deadline_option(std::string_view text) {
+  const std::string invalid = "invalid argument: " + quoted(text);
+  const std::optional<double> seconds = parse_decimal(text);
+  if (!seconds) return Unexpected{invalid};
+  if (std::isless(*seconds, 0.0) || std::isgreater(*seconds, kMaxDeadlineSeconds)) {
+    return Unexpected{invalid + ": out of range: 0 <= value <= 2147483647"};
+  }
+  return to_nanoseconds(*seconds);
+}
+
+Expected<nanoseconds, std::string> parse_watchdog_timeout_option(std::string_view text) {
+  const std::string bad = "bad watchdog timeout: " + std::string(text);
+  const std::optional<double> seconds = parse_decimal(text);
+  if (!seconds) return Unexpected{bad};
+  // A value so small that it rounds to 0 ns is as useless as 0.
+  if (std::isgreater(*seconds, kMaxWatchdogSeconds) || to_nanoseconds(*seconds).count() <= 0) {
+    return Unexpected{bad + ": out of range: 0 < value <= 3600"};
+  }
+  return to_nanoseconds(*seconds);
+}
+
+Expected<std::uint8_t, std::string> parse_tos_option(std::string_view text) {
+  const std::string bad = "bad TOS value: " + std::string(text);
+  const bool hex = text.size() >= 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
+  const std::string_view digits = hex ? text.substr(2) : text;
+  long value = 0;
+  const auto [end, ec] =
+      std::from_chars(digits.data(), digits.data() + digits.size(), value, hex ? 16 : 10);
+  if (digits.empty() || ec != std::errc{} || end != digits.data() + digits.size()) {
+    return Unexpected{bad};
+  }
+  if (value < 0 || value > 255) {
+    return Unexpected{"the decimal value of TOS bits must be in range 0-255: " +
+                      std::to_string(value)};
+  }
+  return static_cast<std::uint8_t>(value);
+}
+
+Expected<std::vector<std::uint8_t>, std::string> parse_pattern_option(std::string_view text) {
+  constexpr std::size_t kMaxPatternBytes = 16;
+  const auto is_hex = [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (!is_hex(text[i])) {
+      return Unexpected{"patterns must be specified as hex digits: " + std::string(text.substr(i))};
+    }
+  }
+  if (text.empty()) return Unexpected{std::string("patterns must be specified as hex digits: ")};
+  std::vector<std::uint8_t> bytes;
+  for (std::size_t i = 0; i < text.size() && bytes.size() < kMaxPatternBytes; i += 2) {
+    const std::string_view pair = text.substr(i, 2);
+    unsigned value = 0;
+    std::from_chars(pair.data(), pair.data() + pair.size(), value, 16);
+    bytes.push_back(static_cast<std::uint8_t>(value));
+  }
+  return bytes;
+}
+
+AddressFamily literal_address_family(std::string_view text) {
+  const std::string copy(text);  // inet_pton wants a terminated string
+  unsigned char buffer[16];
+  if (inet_pton(AF_INET, copy.c_str(), buffer) == 1) return AddressFamily::kIpv4;
+  if (inet_pton(AF_INET6, copy.c_str(), buffer) == 1) return AddressFamily::kIpv6;
+  return AddressFamily::kUnspecified;
+}
+
+Expected<InterfaceOrSource, std::string> parse_interface_option(std::string_view text) {
+  InterfaceOrSource result;
+  result.text = std::string(text);
+  if (text.find(':') != std::string_view::npos) {
+    const std::size_t percent = text.find('%');
+    const std::string_view address = text.substr(0, percent);
+    if (literal_address_family(address) != AddressFamily::kIpv6) {
+      return Unexpected{"invalid source address: " + std::string(text)};
+    }
+    result.address = std::string(address);
+    result.address_family = AddressFamily::kIpv6;
+    if (percent != std::string_view::npos) result.device = std::string(text.substr(percent + 1));
+  } else if (literal_address_family(text) == AddressFamily::kIpv4) {
+    result.address = std::string(text);
+    result.address_family = AddressFamily::kIpv4;
+  } else {
+    result.device = std::string(text);
+  }
+  return result;
+}
+
+}  // namespace bp

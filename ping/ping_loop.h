@@ -1,0 +1,58 @@
+#pragma once
+// The pinger's event loop: sends probes on the schedule, reads replies, errors and transmit
+// timestamps from the socket, reacts to signals, and prints iputils' lines. The clock is read
+// once per turn and handed to the pure core (SequenceTracker, SendSchedule, RttStats).
+//
+// better_ping reuses this loop unchanged and plugs in through PingObserver: it hears about
+// every valid echo reply (its heartbeat) and may add one descriptor to the wait set (the
+// watchdog channel) whose readiness can end the run.
+
+#include <signal.h>
+#include <sys/signalfd.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "ping/icmp_socket.h"
+#include "ping/ip_address.h"
+#include "ping/mono_time.h"
+#include "ping/options.h"
+#include "shared/signals.h"
+
+namespace bp {
+
+struct PingTarget {
+  std::string name;    // as printed: canonical name or the text given
+  IpAddress address;
+  bool numeric = true;  // print addresses only (-n, numeric target, flood)
+  std::optional<std::string> reverse_name;  // the target's own name, looked up before the loop
+};
+
+class PingObserver {
+ public:
+  virtual ~PingObserver() = default;
+  // A valid echo reply: our identifier, a sequence we sent, intact checksum and payload,
+  // from the target, not a duplicate.
+  virtual void on_valid_reply(std::uint16_t sequence, Duration rtt) = 0;
+  // An extra descriptor to wait on (-1: none), and what to do when it is readable:
+  // an exit code ends the run (the summary is still printed).
+  virtual int extra_fd() const { return -1; }
+  virtual std::optional<int> on_extra_fd_ready() { return std::nullopt; }
+  // A signal other than SIGINT/SIGTERM/SIGQUIT from the loop's signal set arrived.
+  virtual std::optional<int> on_other_signal(const signalfd_siginfo&) { return std::nullopt; }
+};
+
+struct LoopResult {
+  int exit_code = 0;                            // iputils' 0/1, or the observer's code
+  std::optional<signalfd_siginfo> stop_signal;  // SIGINT/SIGTERM that ended the run
+};
+
+// Runs until the schedule ends, a stop signal arrives, or the observer ends the run; prints
+// the header first and the summary last.
+// `program` prefixes messages on stderr ("ping: sendmsg: ...").
+LoopResult run_ping_loop(std::string_view program, const Options& options,
+                         const PingTarget& target, IcmpSocket& socket, const SignalFd& signals,
+                         PingObserver* observer);
+
+}  // namespace bp
