@@ -36,8 +36,8 @@ constexpr std::array<std::string_view, 4> kIpv4Redirect = {
 
 // Types 13 to 18: informational messages iputils names when -v shows foreign ICMP.
 constexpr std::array<std::string_view, 6> kIpv4Informational = {
-    "Timestamp",           "Timestamp Reply",      "Information Request",
-    "Information Reply",   "Address Mask Request", "Address Mask Reply",
+    "Timestamp",         "Timestamp Reply",      "Information Request",
+    "Information Reply", "Address Mask Request", "Address Mask Reply",
 };
 
 constexpr std::array<std::string_view, 7> kIpv6Unreachable = {
@@ -144,8 +144,8 @@ std::string describe_ipv6(std::uint8_t type, std::uint8_t code, std::uint32_t in
 
 }  // namespace
 
-std::string describe_icmp(Family family, std::uint8_t type, std::uint8_t code,
-                          std::uint32_t info, std::string_view redirect_gateway) {
+std::string describe_icmp(Family family, std::uint8_t type, std::uint8_t code, std::uint32_t info,
+                          std::string_view redirect_gateway) {
   return family == Family::kIpv4 ? describe_ipv4(type, code, info, redirect_gateway)
                                  : describe_ipv6(type, code, info);
 }

@@ -19,8 +19,8 @@ namespace bp {
 // IcmpError::info for an error parsed in-band: the MTU, the parameter-problem pointer, or the
 // IPv4 redirect gateway in host order. For a redirect iputils prints the gateway through its
 // name lookup; pass that text as `redirect_gateway`, or leave it empty for the dotted quad.
-std::string describe_icmp(Family family, std::uint8_t type, std::uint8_t code,
-                          std::uint32_t info, std::string_view redirect_gateway = {});
+std::string describe_icmp(Family family, std::uint8_t type, std::uint8_t code, std::uint32_t info,
+                          std::string_view redirect_gateway = {});
 
 inline std::string describe_icmp_error(const IcmpError& error, Family family,
                                        std::string_view redirect_gateway = {}) {

@@ -23,17 +23,15 @@ std::uint8_t echo_reply_type(Family family) {
 }
 
 bool is_error_type(Family family, std::uint8_t type) {
-  if (family == Family::kIpv6) return type >= icmp6::kDestinationUnreachable &&
-                                      type <= icmp6::kParameterProblem;
+  if (family == Family::kIpv6)
+    return type >= icmp6::kDestinationUnreachable && type <= icmp6::kParameterProblem;
   switch (type) {
     case icmp4::kDestinationUnreachable:
     case icmp4::kSourceQuench:
     case icmp4::kRedirect:
     case icmp4::kTimeExceeded:
-    case icmp4::kParameterProblem:
-      return true;
-    default:
-      return false;
+    case icmp4::kParameterProblem: return true;
+    default: return false;
   }
 }
 
@@ -146,7 +144,7 @@ void set_echo_sequence(Family family, std::span<std::uint8_t> message, std::uint
   // RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'), in one's complement arithmetic.
   const std::uint16_t old_checksum = load_be16(message, kChecksumOffset);
   std::uint32_t sum = std::uint32_t{static_cast<std::uint16_t>(~old_checksum)} +
-                      std::uint32_t{static_cast<std::uint16_t>(~old_sequence)} + sequence + 0;
+                      std::uint32_t{static_cast<std::uint16_t>(~old_sequence)} + sequence;
   while (sum >> 16) sum = (sum & 0xFFFFu) + (sum >> 16);
   store_be16(message, kChecksumOffset, static_cast<std::uint16_t>(~sum));
 }
@@ -190,9 +188,10 @@ ReceivedIcmp parse_ipv4_datagram(std::span<const std::uint8_t> datagram) {
         return {{}, Malformed{MalformedReason::kBadIpHeaderLength}};
       case IpHeaderError::kTruncated:
         // Short of even the fixed header, or of what IHL announces.
-        return {{}, Malformed{datagram.size() < kIpv4MinHeaderSize
-                                  ? MalformedReason::kTooShort
-                                  : MalformedReason::kBadIpHeaderLength}};
+        return {
+            {},
+            Malformed{datagram.size() < kIpv4MinHeaderSize ? MalformedReason::kTooShort
+                                                           : MalformedReason::kBadIpHeaderLength}};
     }
     return {{}, Malformed{MalformedReason::kBadIpHeaderLength}};
   }
@@ -202,8 +201,7 @@ ReceivedIcmp parse_ipv4_datagram(std::span<const std::uint8_t> datagram) {
       ip->total_length < ip->header_length + kIcmpHeaderSize) {
     return {envelope, Malformed{MalformedReason::kBadIpTotalLength}};
   }
-  const auto message =
-      datagram.subspan(ip->header_length, ip->total_length - ip->header_length);
+  const auto message = datagram.subspan(ip->header_length, ip->total_length - ip->header_length);
   return {envelope, classify(Family::kIpv4, message)};
 }
 

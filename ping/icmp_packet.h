@@ -91,9 +91,9 @@ std::uint16_t icmpv6_checksum(std::span<const std::uint8_t, 16> source,
 // from the IPv4 header; for the other socket kinds the caller passes in what recvmsg() gave
 // (peer address, IP_TTL / IPV6_HOPLIMIT cmsg) and gets it back unchanged.
 struct Envelope {
-  std::optional<IpAddress> source;       // who sent this message (for an error: the router)
-  std::optional<IpAddress> destination;  // raw IPv4 only
-  std::optional<std::uint8_t> ttl;       // TTL or hop limit
+  std::optional<IpAddress> source;           // who sent this message (for an error: the router)
+  std::optional<IpAddress> destination;      // raw IPv4 only
+  std::optional<std::uint8_t> ttl;           // TTL or hop limit
   std::span<const std::uint8_t> ip_options;  // raw IPv4 only: IHL*4 - 20 bytes (e.g. -R)
 };
 
@@ -101,8 +101,8 @@ struct Envelope {
 struct EchoReply {
   std::uint16_t identifier = 0;
   std::uint16_t sequence = 0;
-  std::size_t icmp_length = 0;             // 8 + payload.size(); IP header excluded
-  std::span<const std::uint8_t> payload;   // view into the received bytes
+  std::size_t icmp_length = 0;            // 8 + payload.size(); IP header excluded
+  std::span<const std::uint8_t> payload;  // view into the received bytes
   // IPv4: the RFC 1071 checksum over the whole message verifies. ICMPv6: always true, the
   // kernel verifies and drops bad ones. A false reply is still parsed so the caller can print
   // "(BAD CHECKSUM!)" and count it as corrupted.
@@ -162,13 +162,13 @@ struct OtherIcmp {
 };
 
 enum class MalformedReason {
-  kTooShort,             // fewer than 8 ICMP bytes (or than an IPv4 header)
-  kBadIpVersion,         // raw IPv4 data whose version nibble is not 4
-  kBadIpHeaderLength,    // IHL below 5 or beyond the bytes received
-  kBadIpTotalLength,     // total length above the bytes received or below IHL*4 + 8
-  kNotIcmp,              // raw IPv4 data whose protocol is not 1
-  kQuoteTooShort,        // an error quoting less than an IP header + 8 bytes
-  kQuoteBadIpHeader,     // an error quoting something that is not an IP header of its family
+  kTooShort,           // fewer than 8 ICMP bytes (or than an IPv4 header)
+  kBadIpVersion,       // raw IPv4 data whose version nibble is not 4
+  kBadIpHeaderLength,  // IHL below 5 or beyond the bytes received
+  kBadIpTotalLength,   // total length above the bytes received or below IHL*4 + 8
+  kNotIcmp,            // raw IPv4 data whose protocol is not 1
+  kQuoteTooShort,      // an error quoting less than an IP header + 8 bytes
+  kQuoteBadIpHeader,   // an error quoting something that is not an IP header of its family
 };
 
 struct Malformed {

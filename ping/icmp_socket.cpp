@@ -5,6 +5,7 @@
 #include <linux/icmp.h>
 #include <linux/net_tstamp.h>
 #include <netinet/icmp6.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -183,7 +184,7 @@ int IcmpSocket::send(std::span<const std::uint8_t> packet, const IpAddress& to) 
   sockaddr_storage addr{};
   const socklen_t len = to_sockaddr(to, addr);
   const ssize_t n = retry_on_eintr([&] {
-    return ::sendto(fd_.get(), packet.data(), packet.size(), 0,
+    return ::sendto(fd_.get(), packet.data(), packet.size(), MSG_DONTWAIT,
                     reinterpret_cast<const sockaddr*>(&addr), len);
   });
   return n < 0 ? errno : 0;
@@ -288,10 +289,13 @@ Expected<ErrorQueueEntry, SysError> IcmpSocket::receive_error(std::span<std::uin
   }
 }
 
-std::optional<SysError> IcmpSocket::set_receive_timeout(std::chrono::microseconds timeout) const {
+std::optional<SysError> IcmpSocket::prepare_blocking_receive(std::chrono::nanoseconds timeout) const {
+  const int flags = fcntl(fd_.get(), F_GETFL);
+  if (flags < 0 || fcntl(fd_.get(), F_SETFL, flags & ~O_NONBLOCK) != 0) return last_error("fcntl");
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(timeout).count();
   timeval tv{};
-  tv.tv_sec = static_cast<time_t>(timeout.count() / 1000000);
-  tv.tv_usec = static_cast<suseconds_t>(timeout.count() % 1000000);
+  tv.tv_sec = static_cast<time_t>(us / 1000000);
+  tv.tv_usec = static_cast<suseconds_t>(us % 1000000);
   return set_option(fd_.get(), SOL_SOCKET, SO_RCVTIMEO, tv, "setsockopt(SO_RCVTIMEO)");
 }
 

@@ -92,8 +92,9 @@ class IcmpSocket {
   // Reads one error-queue message (ICMP errors, local errors, TX timestamps).
   Expected<ErrorQueueEntry, SysError> receive_error(std::span<std::uint8_t> buffer) const;
 
-  // Sets a receive timeout for blocking receive() (flood mode's 10 ms back-off).
-  std::optional<SysError> set_receive_timeout(std::chrono::microseconds timeout) const;
+  // Lets receive(wait = true) block, for at most `timeout` (flood mode's 10 ms back-off).
+  // Other calls stay non-blocking.
+  std::optional<SysError> prepare_blocking_receive(std::chrono::nanoseconds timeout) const;
 
  private:
   IcmpSocket(UniqueFd fd, int family, SocketKind kind)

@@ -20,19 +20,14 @@ std::size_t extension_length(std::uint8_t type, std::span<const std::uint8_t> b,
   switch (type) {
     case kHopByHop:
     case kRouting:
-    case kDestinationOptions:
-      length = (std::size_t{b[at + 1]} + 1) * 8;
-      break;
-    case kAuthentication:
-      length = (std::size_t{b[at + 1]} + 2) * 4;
-      break;
+    case kDestinationOptions: length = (std::size_t{b[at + 1]} + 1) * 8; break;
+    case kAuthentication: length = (std::size_t{b[at + 1]} + 2) * 4; break;
     case kFragment:
       // Only the first fragment carries the upper-layer header.
       if ((load_be16(b, at + 2) & 0xFFF8u) != 0) return 0;
       length = 8;
       break;
-    default:
-      return 0;
+    default: return 0;
   }
   return at + length <= b.size() ? length : 0;
 }

@@ -37,7 +37,7 @@ enum class IpHeaderError {
 inline constexpr std::size_t kIpv4MinHeaderSize = 20;
 
 struct Ipv4Header {
-  std::size_t header_length = 0;  // IHL * 4, 20..60, options included
+  std::size_t header_length = 0;   // IHL * 4, 20..60, options included
   std::uint16_t total_length = 0;  // as on the wire; checked by the caller, whose rules differ
   std::uint8_t ttl = 0;
   std::uint8_t protocol = 0;

@@ -42,8 +42,8 @@ void fill_payload(std::span<std::uint8_t> payload, const PayloadPattern& pattern
 std::optional<PayloadMismatch> find_payload_mismatch(std::span<const std::uint8_t> sent,
                                                      std::span<const std::uint8_t> received) {
   const std::size_t n = std::min(sent.size(), received.size());
-  const auto [s, r] = std::mismatch(sent.begin(), sent.begin() + static_cast<std::ptrdiff_t>(n),
-                                    received.begin());
+  const auto [s, r] =
+      std::mismatch(sent.begin(), sent.begin() + static_cast<std::ptrdiff_t>(n), received.begin());
   if (s == sent.begin() + static_cast<std::ptrdiff_t>(n)) return std::nullopt;
   return PayloadMismatch{static_cast<std::size_t>(s - sent.begin()), *s, *r};
 }

@@ -84,7 +84,8 @@ class PingLoop {
         identifier_(socket.kernel_identifier().value_or(static_cast<std::uint16_t>(getpid() & 0xFFFF))),
         tracker_(options.linger > Duration::zero() ? options.linger : Duration::zero()),
         receive_buffer_(kReceiveBufferSize),
-        timestamps_(!options.flood) {
+        timestamps_(!options.flood),
+        flood_path_(options.interval == Duration::zero()) {
     payload_.resize(options.payload_size);
     if (options.pattern.empty()) {
       fill_payload(payload_);
@@ -108,7 +109,15 @@ class PingLoop {
   void print_header();
   void send_due_probes(MonoTime now);
   void send_probe(MonoTime now);
-  void wait(std::optional<MonoTime> until);
+  struct Readiness {
+    bool socket_in = false;
+    bool socket_error = false;
+    bool signal = false;
+  };
+  static constexpr int kAuxPollEvery = 64;
+  bool wait_and_handle();
+  bool receive_one_blocking();
+  Readiness wait(std::optional<MonoTime> until, bool aux_only);
   bool handle_signals();
   void drain_error_queue();
   void drain_socket(MonoTime now);
@@ -144,6 +153,8 @@ class PingLoop {
   std::vector<std::uint8_t> packet_;
   std::vector<std::uint8_t> receive_buffer_;
   bool timestamps_;
+  bool flood_path_;  // interval 0: a reply makes the next probe due at once
+  int packets_since_aux_poll_ = 0;
   std::optional<MonoTime> send_blocked_until_;
   std::optional<int> exit_override_;
   std::optional<signalfd_siginfo> stop_signal_;
@@ -153,6 +164,12 @@ class PingLoop {
 LoopResult PingLoop::run() {
   print_header();
   output_.flush();
+  if (flood_path_) {
+    if (auto e = socket_.prepare_blocking_receive(SendSchedule::kFloodBackoff)) {
+      output_.err += std::string(program_) + ": " + e->message() + "\n";
+      flood_path_ = false;
+    }
+  }
   schedule_.emplace(make_policy(options_), mono_now());
   for (;;) {
     const MonoTime now = mono_now();
@@ -160,13 +177,9 @@ LoopResult PingLoop::run() {
     send_due_probes(now);
     output_.flush();
     if (schedule_->finished(now)) break;
-    wait(schedule_->next_wakeup(tracker_.in_flight()));
-    if (handle_signals()) break;
-    const MonoTime after = mono_now();
-    drain_error_queue();
-    drain_socket(after);
+    const bool stop = flood_path_ ? receive_one_blocking() : wait_and_handle();
     output_.flush();
-    if (exit_override_) break;
+    if (stop || exit_override_) break;
   }
   output_.out += format_summary(summary());
   output_.flush();
@@ -174,6 +187,37 @@ LoopResult PingLoop::run() {
   result.exit_code = exit_override_.value_or(schedule_->exit_status());
   result.stop_signal = stop_signal_;
   return result;
+}
+
+bool PingLoop::wait_and_handle() {
+  const Readiness ready = wait(schedule_->next_wakeup(tracker_.in_flight()), false);
+  if (ready.signal && handle_signals()) return true;
+  const MonoTime now = mono_now();
+  if (ready.socket_error) drain_error_queue();
+  if (ready.socket_in) drain_socket(now);
+  return false;
+}
+
+// Flood mode's per-packet path: one blocking receive (bounded by the 10 ms back-off) per
+// reply, then straight back to sending; iputils needs the same two calls per packet. Signals
+// and the observer's descriptor are polled every kAuxPollEvery packets and on every timeout.
+bool PingLoop::receive_one_blocking() {
+  auto received = socket_.receive(receive_buffer_, /*wait=*/true);
+  const bool timed_out = received && !received->has_value();
+  if (received && received->has_value()) {
+    const ReceivedPacket& packet = **received;
+    on_packet(packet, std::span<const std::uint8_t>(receive_buffer_.data(), packet.length),
+              mono_now());
+  } else if (!received) {
+    // With IP_RECVERR a pending ICMP error fails the receive; the details are in the queue.
+    drain_error_queue();
+  }
+  if (!timed_out && ++packets_since_aux_poll_ < kAuxPollEvery) return false;
+  packets_since_aux_poll_ = 0;
+  const Readiness ready = wait(mono_now(), true);
+  if (ready.signal && handle_signals()) return true;
+  if (ready.socket_error) drain_error_queue();
+  return false;
 }
 
 void PingLoop::print_header() {
@@ -203,12 +247,6 @@ void PingLoop::send_due_probes(MonoTime now) {
 }
 
 void PingLoop::send_probe(MonoTime now) {
-  if (options_.report_outstanding) {
-    if (auto seq = tracker_.unanswered_previous()) {
-      output_.out += format_no_answer_line(*seq, options_.print_timestamps ? std::optional(wall_now())
-                                                                           : std::nullopt);
-    }
-  }
   const std::uint16_t seq = tracker_.next_seq();
   set_echo_sequence(family_, packet_, seq);
   const int err = socket_.send(packet_, target_.address);
@@ -216,6 +254,11 @@ void PingLoop::send_probe(MonoTime now) {
     // The kernel's queue is full: not a send; try again shortly, as iputils does.
     send_blocked_until_ = now + kSendRetryDelay;
     return;
+  }
+  if (options_.report_outstanding) {
+    if (auto previous = tracker_.unanswered_previous()) {
+      output_.out += format_no_answer_line(*previous, stamp(std::nullopt));
+    }
   }
   tracker_.on_sent(now);
   schedule_->on_sent(now);
@@ -233,8 +276,10 @@ void PingLoop::send_probe(MonoTime now) {
   }
 }
 
-void PingLoop::wait(std::optional<MonoTime> until) {
-  std::array<pollfd, 3> fds{{{socket_.fd(), POLLIN, 0}, {signals_.fd(), POLLIN, 0}, {-1, POLLIN, 0}}};
+PingLoop::Readiness PingLoop::wait(std::optional<MonoTime> until, bool aux_only) {
+  std::array<pollfd, 3> fds{{{socket_.fd(), static_cast<short>(aux_only ? 0 : POLLIN), 0},
+                             {signals_.fd(), POLLIN, 0},
+                             {-1, POLLIN, 0}}};
   nfds_t count = 2;
   if (observer_ != nullptr && observer_->extra_fd() >= 0) {
     fds[2].fd = observer_->extra_fd();
@@ -248,10 +293,17 @@ void PingLoop::wait(std::optional<MonoTime> until) {
     timeout.tv_nsec = static_cast<long>(left.count() % 1'000'000'000);
     timeout_ptr = &timeout;
   }
-  retry_on_eintr([&] { return ppoll(fds.data(), count, timeout_ptr, nullptr); });
+  Readiness ready;
+  if (retry_on_eintr([&] { return ppoll(fds.data(), count, timeout_ptr, nullptr); }) <= 0) {
+    return ready;
+  }
+  ready.socket_in = (fds[0].revents & POLLIN) != 0;
+  ready.socket_error = (fds[0].revents & POLLERR) != 0;
+  ready.signal = fds[1].revents != 0;
   if (count == 3 && fds[2].revents != 0) {
     if (auto code = observer_->on_extra_fd_ready()) exit_override_ = *code;
   }
+  return ready;
 }
 
 bool PingLoop::handle_signals() {

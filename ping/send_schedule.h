@@ -90,7 +90,8 @@ class SendSchedule {
 
   bool finished(MonoTime now) const;
   // The earliest of: next send, deadline, end of linger. nullopt: nothing is scheduled, so wait
-  // only for packets or signals. A time at or before now means "act now".
+  // only for packets or signals. A time at or before now means "act now". Meaningful while
+  // !finished(now): ask finished() first.
   std::optional<MonoTime> next_wakeup(std::uint64_t in_flight) const;
 
   int exit_status() const;
