@@ -10,7 +10,7 @@ ifneq ($(SANITIZE),)
   BUILD_TYPE := Debug
 endif
 
-.PHONY: all build deps test unit integration demo setcap clean
+.PHONY: all build deps test unit integration demo bench setcap clean
 
 all: build
 
@@ -22,6 +22,7 @@ $(BUILD_DIR)/CMakeCache.txt:
 
 build: $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j $(JOBS)
+	@ln -sfn $(BUILD_DIR)/bin/better_ping better_ping
 
 # Every test, unit and integration, through ctest. Integration tests need root (they skip otherwise).
 test: deps build
@@ -33,14 +34,22 @@ unit: build
 integration: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -L integration
 
-# A few pings against the loopback default target.
+# A few supervised pings against the loopback default target.
 demo: deps build
-	$(BUILD_DIR)/bin/ping -c 4 -i 0.5 127.0.0.1
+	./better_ping -c 4 -i 0.5 127.0.0.1
+
+# Our ping side by side with iputils ping on a network-namespace test host (root needed).
+# Prints the table and writes it to docs/BENCHMARKS.md. BENCH_QUICK=1 for a short run;
+# BENCH_REF=/path/to/ping to compare with another reference. Knobs: see bench/run.
+BENCH_REF ?= /usr/bin/ping
+bench: deps build
+	bench/run --ours $(BUILD_DIR)/bin/ping --ref $(BENCH_REF) --out docs/BENCHMARKS.md
 
 # File capability for running without sudo: permitted only; the programs raise it themselves.
 setcap: build
-	setcap cap_net_raw+p $(BUILD_DIR)/bin/ping
-	@getcap $(BUILD_DIR)/bin/ping
+	setcap cap_net_raw+p $(BUILD_DIR)/bin/ping $(BUILD_DIR)/bin/better_ping
+	@getcap $(BUILD_DIR)/bin/ping $(BUILD_DIR)/bin/better_ping
 
 clean:
 	rm -rf build build-sanitize
+	rm -f better_ping

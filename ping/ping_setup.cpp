@@ -121,7 +121,10 @@ Expected<PingSetup, EarlyExit> prepare_ping(CommandFlavor flavor, std::string_vi
   if (auto e = switch_to_invoking_user()) return Unexpected{error_exit(program, e->message())};
   if (auto e = drop_all_capabilities()) return Unexpected{error_exit(program, e->message())};
 
-  auto signals = SignalFd::open({SIGINT, SIGTERM, SIGQUIT});
+  // better_ping also hears about its watchdog (SIGCHLD) and job control (Ctrl-Z, fg).
+  auto signals = flavor == CommandFlavor::kBetterPing
+                     ? SignalFd::open({SIGINT, SIGTERM, SIGQUIT, SIGCHLD, SIGTSTP, SIGCONT})
+                     : SignalFd::open({SIGINT, SIGTERM, SIGQUIT});
   if (!signals) return Unexpected{error_exit(program, signals.error().message())};
   return PingSetup{std::move(options), std::move(*target), std::move(*socket), std::move(*signals)};
 }

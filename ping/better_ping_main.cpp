@@ -1,0 +1,29 @@
+// better_ping: the pinger under supervision. Same set-up and loop as ping; after dropping every
+// capability it starts the watchdog, which stops it after --watchdog-timeout of silence.
+
+#include <cstdio>
+
+#include "ping/ping_setup.h"
+#include "ping/watchdog_link.h"
+
+int main(int argc, char** argv) {
+  const auto program = bp::program_name_from_argv0(argc > 0 ? argv[0] : "better_ping");
+  auto setup = bp::prepare_ping(bp::CommandFlavor::kBetterPing, program, argc, argv);
+  if (!setup) return bp::report_early_exit(setup.error());
+
+  auto link = bp::WatchdogLink::start(
+      {std::string(program), setup->target.name, setup->options.watchdog_timeout});
+  if (!link) {
+    std::fprintf(stderr, "%.*s: %s\n", static_cast<int>(program.size()), program.data(),
+                 link.error().c_str());
+    return bp::kExitWatchdogFailed;
+  }
+  const bp::LoopResult result = bp::run_ping_loop(program, setup->options, setup->target,
+                                                  setup->socket, setup->signals, &*link);
+  if (result.stop_signal && link->sent_by_watchdog(*result.stop_signal)) {
+    link->abandon();
+    return bp::kExitStoppedByWatchdog;
+  }
+  link->finish();
+  return result.exit_code;
+}

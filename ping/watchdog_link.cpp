@@ -1,0 +1,207 @@
+#include "ping/watchdog_link.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+#include "shared/loopback_pair.h"
+#include "shared/sys_error.h"
+
+#ifndef BP_LIBEXEC_WATCHDOG
+#define BP_LIBEXEC_WATCHDOG "/usr/local/libexec/better_ping/watchdog"
+#endif
+
+namespace bp {
+namespace {
+
+constexpr std::size_t kMaxPendingBytes = 64 * kFrameSize;
+constexpr std::chrono::milliseconds kReapWait{1000};
+
+int pidfd_open(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); }
+
+std::string own_directory() {
+  std::array<char, 4096> path{};
+  const ssize_t n = readlink("/proc/self/exe", path.data(), path.size() - 1);
+  if (n <= 0) return {};
+  std::string p(path.data(), static_cast<std::size_t>(n));
+  return p.substr(0, p.rfind('/'));
+}
+
+Expected<std::string, std::string> find_watchdog() {
+  const std::string beside = own_directory() + "/watchdog";
+  if (access(beside.c_str(), X_OK) == 0) return beside;
+  if (access(BP_LIBEXEC_WATCHDOG, X_OK) == 0) return std::string(BP_LIBEXEC_WATCHDOG);
+  return Unexpected{"cannot find the watchdog program: neither " + beside + " nor " +
+                    BP_LIBEXEC_WATCHDOG + " is executable"};
+}
+
+std::string seconds_text(std::chrono::nanoseconds d) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%lld.%09lld", static_cast<long long>(d.count() / 1'000'000'000),
+                static_cast<long long>(d.count() % 1'000'000'000));
+  return text;
+}
+
+std::string describe_status(int status) {
+  if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
+  if (WIFSIGNALED(status)) return std::string("was killed by signal ") + strsignal(WTERMSIG(status));
+  return "stopped";
+}
+
+// In the child between fork and exec: only async-signal-safe calls.
+[[noreturn]] void exec_watchdog(const std::vector<char*>& argv, int channel, int pidfd, int report) {
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);  // masks survive exec; the watchdog starts clean
+  fcntl(channel, F_SETFD, 0);
+  fcntl(pidfd, F_SETFD, 0);
+  execv(argv[0], argv.data());
+  const int err = errno;
+  (void)!write(report, &err, sizeof err);
+  _exit(127);
+}
+
+}  // namespace
+
+Expected<WatchdogLink, std::string> WatchdogLink::start(const WatchdogLaunch& launch) {
+  auto path = find_watchdog();
+  if (!path) return Unexpected{path.error()};
+  auto pair = make_loopback_pair();
+  if (!pair) return Unexpected{"cannot create the watchdog channel: " + pair.error().message()};
+  UniqueFd self_pidfd(pidfd_open(getpid()));
+  if (!self_pidfd) return Unexpected{last_error("pidfd_open").message()};
+  int report_pipe[2];
+  if (pipe2(report_pipe, O_CLOEXEC) != 0) return Unexpected{last_error("pipe2").message()};
+  UniqueFd report_read(report_pipe[0]);
+  UniqueFd report_write(report_pipe[1]);
+
+  std::vector<std::string> args = {
+      *path, "--channel-fd=" + std::to_string(pair->accepted.get()),
+      "--pidfd=" + std::to_string(self_pidfd.get()), "--timeout=" + seconds_text(launch.timeout),
+      "--target=" + launch.target};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+
+  const pid_t pid = fork();
+  if (pid < 0) return Unexpected{last_error("fork").message()};
+  if (pid == 0) exec_watchdog(argv, pair->accepted.get(), self_pidfd.get(), report_write.get());
+
+  report_write.reset();
+  pair->accepted.reset();  // only the watchdog holds that end now
+  int exec_errno = 0;
+  if (retry_on_eintr([&] { return ::read(report_read.get(), &exec_errno, sizeof exec_errno); }) > 0) {
+    waitpid(pid, nullptr, 0);
+    return Unexpected{"cannot start the watchdog " + *path + ": " + std::strerror(exec_errno)};
+  }
+  WatchdogLink link(launch.program, pid, std::move(pair->connecting), UniqueFd(pidfd_open(pid)));
+  link.send_frame(HelloBody{getpid(), getpgrp(), launch.timeout});
+  return link;
+}
+
+WatchdogLink::~WatchdogLink() {
+  if (channel_ && !reaped_) finish();
+}
+
+void WatchdogLink::on_valid_reply(std::uint16_t sequence, Duration rtt) {
+  send_frame(HeartbeatBody{sequence, rtt});
+}
+
+void WatchdogLink::send_frame(const FrameBody& body) {
+  if (!flush_pending() && pending_.size() + kFrameSize > kMaxPendingBytes) {
+    return;  // the watchdog is not reading; drop this frame whole, keep the stream well-formed
+  }
+  std::array<std::uint8_t, kFrameSize> frame{};
+  encoder_.encode(body, frame);
+  pending_.append(reinterpret_cast<const char*>(frame.data()), frame.size());
+  flush_pending();
+}
+
+bool WatchdogLink::flush_pending() {
+  while (!pending_.empty()) {
+    const ssize_t n = retry_on_eintr([&] {
+      return ::send(channel_.get(), pending_.data(), pending_.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+    });
+    if (n <= 0) return false;  // full, or broken: the loop hears about a broken channel
+    pending_.erase(0, static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+std::optional<int> WatchdogLink::on_extra_fd_ready() {
+  std::array<char, 256> buffer{};
+  const ssize_t n = retry_on_eintr([&] { return ::recv(channel_.get(), buffer.data(), buffer.size(), MSG_DONTWAIT); });
+  if (n == 0) return watchdog_gone("closed the channel");
+  if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+    return watchdog_gone(std::string("channel error: ") + std::strerror(errno));
+  }
+  flush_pending();  // the watchdog never writes; a wake-up is a chance to send what waits
+  return std::nullopt;
+}
+
+std::optional<int> WatchdogLink::on_other_signal(const signalfd_siginfo& info) {
+  switch (info.ssi_signo) {
+    case SIGCHLD: {
+      int status = 0;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        reaped_ = true;
+        return watchdog_gone(describe_status(status));
+      }
+      return std::nullopt;
+    }
+    case SIGTSTP:
+      stop_for_job_control();
+      return std::nullopt;
+    case SIGCONT:
+      send_frame(ResumeBody{});
+      return std::nullopt;
+    default:
+      return std::nullopt;
+  }
+}
+
+// Ctrl-Z: tell the watchdog first, so a long stop is not taken for silence, then stop as the
+// default action would have (SIGTSTP is blocked here because it is read from the signalfd).
+void WatchdogLink::stop_for_job_control() {
+  send_frame(PauseBody{});
+  kill(getpid(), SIGSTOP);
+}
+
+std::optional<int> WatchdogLink::watchdog_gone(const std::string& why) {
+  if (!reaped_) reap(std::chrono::milliseconds(200));
+  std::fprintf(stderr, "%s: the watchdog (pid %d) %s; stopping\n", program_.c_str(),
+               static_cast<int>(pid_), why.c_str());
+  channel_.reset();
+  return kExitWatchdogFailed;
+}
+
+void WatchdogLink::reap(std::chrono::milliseconds wait) {
+  if (reaped_) return;
+  pollfd p{child_pidfd_.get(), POLLIN, 0};
+  if (child_pidfd_ && retry_on_eintr([&] { return ::poll(&p, 1, static_cast<int>(wait.count())); }) != 1) {
+    kill(pid_, SIGKILL);  // it did not leave in time: no orphan either way
+  }
+  retry_on_eintr([&] { return waitpid(pid_, nullptr, 0); });
+  reaped_ = true;
+}
+
+void WatchdogLink::finish() {
+  if (!channel_ || reaped_) return;
+  send_frame(GoodbyeBody{});
+  shutdown(channel_.get(), SHUT_WR);
+  reap(kReapWait);
+  channel_.reset();
+}
+
+void WatchdogLink::abandon() { channel_.reset(); }
+
+}  // namespace bp

@@ -1,0 +1,81 @@
+#pragma once
+// better_ping's side of the supervision: starts the watchdog (fork + exec, handing it one end of
+// a private loopback TCP connection and a pidfd on better_ping), tells it about every valid
+// echo reply, and notices when it goes away. Plugged into the ping loop as its PingObserver.
+//
+// Frames follow shared/heartbeat_frame.h: Hello first, a Heartbeat per valid reply, Pause and
+// Resume around Ctrl-Z (SIGTSTP / SIGCONT), Goodbye when better_ping ends on purpose.
+// Writes never block the ping loop: frames that do not fit in the socket buffer wait in a small
+// queue, and when even that is full (the watchdog is not reading) new heartbeats are dropped
+// whole, so the stream stays well-formed.
+
+#include <signal.h>
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "ping/ping_loop.h"
+#include "shared/expected.h"
+#include "shared/heartbeat_frame.h"
+#include "shared/unique_fd.h"
+
+namespace bp {
+
+// Exit codes of better_ping beyond ping's 0/1/2.
+inline constexpr int kExitStoppedByWatchdog = 124;
+inline constexpr int kExitWatchdogFailed = 125;
+
+struct WatchdogLaunch {
+  std::string program;  // for messages: "better_ping"
+  std::string target;   // as printed, for the watchdog's log line
+  std::chrono::nanoseconds timeout;
+};
+
+class WatchdogLink : public PingObserver {
+ public:
+  // Finds the watchdog binary (next to our own executable, else the installed libexec path;
+  // never the current directory or $PATH), starts it and sends Hello. The error is one line.
+  static Expected<WatchdogLink, std::string> start(const WatchdogLaunch& launch);
+
+  WatchdogLink(WatchdogLink&&) = default;
+  ~WatchdogLink() override;
+
+  pid_t pid() const { return pid_; }
+  // Whether a signal was sent by our watchdog (it stops us with SIGTERM).
+  bool sent_by_watchdog(const signalfd_siginfo& info) const {
+    return static_cast<pid_t>(info.ssi_pid) == pid_;
+  }
+
+  void on_valid_reply(std::uint16_t sequence, Duration rtt) override;
+  int extra_fd() const override { return channel_.get(); }
+  std::optional<int> on_extra_fd_ready() override;
+  std::optional<int> on_other_signal(const signalfd_siginfo& info) override;
+
+  // Normal end: Goodbye, close our sending side, wait (bounded) for the watchdog and reap it.
+  void finish();
+  // Stopped by the watchdog: close the channel and leave; it is busy stopping us and our group.
+  void abandon();
+
+ private:
+  WatchdogLink(std::string program, pid_t pid, UniqueFd channel, UniqueFd child_pidfd)
+      : program_(std::move(program)), pid_(pid), channel_(std::move(channel)),
+        child_pidfd_(std::move(child_pidfd)) {}
+  void send_frame(const FrameBody& body);
+  bool flush_pending();
+  std::optional<int> watchdog_gone(const std::string& why);
+  void reap(std::chrono::milliseconds wait);
+  void stop_for_job_control();
+
+  std::string program_;
+  pid_t pid_ = -1;
+  UniqueFd channel_;
+  UniqueFd child_pidfd_;  // to wait for the watchdog's exit with a bound
+  FrameEncoder encoder_;
+  std::string pending_;   // bytes the socket did not take yet
+  bool reaped_ = false;
+};
+
+}  // namespace bp
