@@ -23,8 +23,9 @@ std::uint8_t echo_reply_type(Family family) {
 }
 
 bool is_error_type(Family family, std::uint8_t type) {
-  if (family == Family::kIpv6)
+  if (family == Family::kIpv6) {
     return type >= icmp6::kDestinationUnreachable && type <= icmp6::kParameterProblem;
+  }
   switch (type) {
     case icmp4::kDestinationUnreachable:
     case icmp4::kSourceQuench:
@@ -88,6 +89,17 @@ Expected<QuotedDatagram, MalformedReason> parse_quote(Family family,
   return q;
 }
 
+MalformedReason outer_header_error(IpHeaderError error, std::size_t size) {
+  switch (error) {
+    case IpHeaderError::kBadVersion: return MalformedReason::kBadIpVersion;
+    case IpHeaderError::kBadHeaderLength: return MalformedReason::kBadIpHeaderLength;
+    case IpHeaderError::kTruncated: break;
+  }
+  // Short of even the fixed header, or of what IHL announces.
+  return size < kIpv4MinHeaderSize ? MalformedReason::kTooShort
+                                   : MalformedReason::kBadIpHeaderLength;
+}
+
 IcmpMessage parse_error(Family family, std::span<const std::uint8_t> message, bool checksum_ok) {
   auto quoted = parse_quote(family, message.subspan(kIcmpHeaderSize));
   if (!quoted) return Malformed{quoted.error()};
@@ -138,6 +150,7 @@ std::span<std::uint8_t> build_echo_request(Family family, std::uint16_t identifi
 }
 
 void set_echo_sequence(Family family, std::span<std::uint8_t> message, std::uint16_t sequence) {
+  if (message.size() < kIcmpHeaderSize) return;
   const std::uint16_t old_sequence = load_be16(message, kSequenceOffset);
   store_be16(message, kSequenceOffset, sequence);
   if (family == Family::kIpv6) return;  // the kernel computes the ICMPv6 checksum
@@ -181,20 +194,7 @@ std::string_view describe(MalformedReason reason) {
 
 ReceivedIcmp parse_ipv4_datagram(std::span<const std::uint8_t> datagram) {
   const auto ip = parse_ipv4_header(datagram);
-  if (!ip) {
-    switch (ip.error()) {
-      case IpHeaderError::kBadVersion: return {{}, Malformed{MalformedReason::kBadIpVersion}};
-      case IpHeaderError::kBadHeaderLength:
-        return {{}, Malformed{MalformedReason::kBadIpHeaderLength}};
-      case IpHeaderError::kTruncated:
-        // Short of even the fixed header, or of what IHL announces.
-        return {
-            {},
-            Malformed{datagram.size() < kIpv4MinHeaderSize ? MalformedReason::kTooShort
-                                                           : MalformedReason::kBadIpHeaderLength}};
-    }
-    return {{}, Malformed{MalformedReason::kBadIpHeaderLength}};
-  }
+  if (!ip) return {{}, Malformed{outer_header_error(ip.error(), datagram.size())}};
   const Envelope envelope{ip->source, ip->destination, ip->ttl, ip->options};
   if (ip->protocol != icmp4::kProtocol) return {envelope, Malformed{MalformedReason::kNotIcmp}};
   if (ip->total_length > datagram.size() ||

@@ -74,7 +74,7 @@ std::span<std::uint8_t> build_echo_request(Family family, std::uint16_t identifi
 
 // Rewrites the sequence number of an echo request built above, for the next probe, without
 // touching the payload: IPv4 updates the checksum incrementally (RFC 1624 equation 3), which
-// gives the same value as recomputing it. Precondition: message.size() >= 8.
+// gives the same value as recomputing it. Does nothing to a span shorter than 8 bytes.
 void set_echo_sequence(Family family, std::span<std::uint8_t> message, std::uint16_t sequence);
 
 // The ICMPv6 checksum (RFC 4443 section 2.3) over the RFC 8200 section 8.1 pseudo-header

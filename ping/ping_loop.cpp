@@ -229,11 +229,8 @@ void PingLoop::print_header() {
   header.address = address_text(target_.address);
   header.family = family_ == Family::kIpv6 ? AddressFamily::kIpv6 : AddressFamily::kIpv4;
   header.payload_size = options_.payload_size;
-  if (options_.interface_or_source) {
-    const auto& src = *options_.interface_or_source;
-    if (!src.address.empty()) header.source_address = src.address;
-    header.device = src.device;
-  }
+  if (target_.source) header.source_address = address_text(*target_.source);
+  if (options_.interface_or_source) header.device = options_.interface_or_source->device;
   output_.out += format_header(header);
 }
 

@@ -27,6 +27,7 @@ struct PingTarget {
   IpAddress address;
   bool numeric = true;  // print addresses only (-n, numeric target, flood)
   std::optional<std::string> reverse_name;  // the target's own name, looked up before the loop
+  std::optional<IpAddress> source;  // with -I: the source address, shown in the header
 };
 
 class PingObserver {

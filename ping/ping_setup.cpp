@@ -8,6 +8,7 @@
 #include <string>
 
 #include "ping/resolver.h"
+#include "ping/route_probe.h"
 #include "shared/capabilities.h"
 
 namespace bp {
@@ -83,6 +84,20 @@ Expected<PingTarget, EarlyExit> resolve(const Options& o, std::string_view progr
   return target;
 }
 
+// Fails at once when there is no route (iputils: "connect: Network is unreachable", exit 2),
+// and finds the source address the header shows with -I.
+std::optional<std::string> add_route_source(const Options& o, PingTarget& target) {
+  const std::string device = o.interface_or_source ? o.interface_or_source->device : std::string();
+  ScopedCapability net_raw(CAP_NET_RAW);  // SO_BINDTODEVICE needs it on older kernels
+  auto source = probe_source_address(target.address, device);
+  if (!source) return source.error().message();
+  if (o.interface_or_source) {
+    const auto& given = o.interface_or_source->address;
+    target.source = given.empty() ? *source : parse_numeric_address(given).value_or(*source);
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 int report_early_exit(const EarlyExit& exit) {
@@ -110,6 +125,8 @@ Expected<PingSetup, EarlyExit> prepare_ping(CommandFlavor flavor, std::string_vi
   const AddressFamily resolved_family =
       target->address.family == Family::kIpv6 ? AddressFamily::kIpv6 : AddressFamily::kIpv4;
   if (auto e = check_payload_size(options, resolved_family, program)) return Unexpected{*e};
+
+  if (auto e = add_route_source(options, *target)) return Unexpected{error_exit(program, *e)};
 
   auto socket = IcmpSocket::open(address_family(target->address));
   if (!socket) return Unexpected{error_exit(program, privilege_message(socket.error()))};

@@ -27,7 +27,8 @@ constexpr std::size_t kRttAt = 24;
 
 constexpr std::uint64_t kMaxNanoseconds =
     static_cast<std::uint64_t>(std::numeric_limits<std::chrono::nanoseconds::rep>::max());
-constexpr std::uint32_t kMaxPid = static_cast<std::uint32_t>(std::numeric_limits<std::int32_t>::max());
+constexpr std::uint32_t kMaxPid =
+    static_cast<std::uint32_t>(std::numeric_limits<std::int32_t>::max());
 
 template <typename... F>
 struct Overloaded : F... {
@@ -43,11 +44,11 @@ bool known_type(std::uint8_t type) {
 
 // Checks the fixed header fields among the first `available` bytes, in wire order, so a reader
 // can reject garbage as soon as the offending field is complete.
-std::optional<FrameViolation> check_fixed_header(std::span<const std::uint8_t> bytes, std::size_t available) {
-  if (available >= kVersionAt && load_be32(bytes, kMagicAt) != kFrameMagic) return FrameViolation::kBadMagic;
-  if (available > kVersionAt && bytes[kVersionAt] != kFrameVersion) return FrameViolation::kBadVersion;
-  if (available > kTypeAt && !known_type(bytes[kTypeAt])) return FrameViolation::kUnknownType;
-  if (available >= kSequenceAt && load_be16(bytes, kLengthAt) != kFrameSize) return FrameViolation::kBadLength;
+std::optional<FrameViolation> check_fixed_header(std::span<const std::uint8_t> b, std::size_t available) {
+  if (available >= kVersionAt && load_be32(b, kMagicAt) != kFrameMagic) return FrameViolation::kBadMagic;
+  if (available > kVersionAt && b[kVersionAt] != kFrameVersion) return FrameViolation::kBadVersion;
+  if (available > kTypeAt && !known_type(b[kTypeAt])) return FrameViolation::kUnknownType;
+  if (available >= kSequenceAt && load_be16(b, kLengthAt) != kFrameSize) return FrameViolation::kBadLength;
   return std::nullopt;
 }
 
@@ -61,16 +62,16 @@ std::optional<FrameBody> parse_hello(std::span<const std::uint8_t> b) {
   const std::uint32_t pid = load_be32(b, kPidAt);
   const std::uint32_t pgid = load_be32(b, kPgidAt);
   const std::uint64_t timeout = load_be64(b, kTimeoutAt);
-  if (!valid_pid(pid) || !valid_pid(pgid) || timeout == 0 || timeout > kMaxNanoseconds) return std::nullopt;
+  if (!valid_pid(pid) || !valid_pid(pgid)) return std::nullopt;
+  if (timeout == 0 || timeout > kMaxNanoseconds) return std::nullopt;
   return HelloBody{static_cast<std::int32_t>(pid), static_cast<std::int32_t>(pgid),
                    std::chrono::nanoseconds(static_cast<std::chrono::nanoseconds::rep>(timeout))};
 }
 
 std::optional<FrameBody> parse_heartbeat(std::span<const std::uint8_t> b) {
   const std::uint64_t rtt = load_be64(b, kRttAt);
-  if (load_be16(b, kHeartbeatZero16At) != 0 || load_be32(b, kHeartbeatZero32At) != 0 || false) {
-    return std::nullopt;
-  }
+  const bool zeros_are_zero = load_be16(b, kHeartbeatZero16At) == 0 && load_be32(b, kHeartbeatZero32At) == 0;
+  if (!zeros_are_zero || rtt > kMaxNanoseconds) return std::nullopt;
   return HeartbeatBody{load_be16(b, kIcmpSequenceAt),
                        std::chrono::nanoseconds(static_cast<std::chrono::nanoseconds::rep>(rtt))};
 }

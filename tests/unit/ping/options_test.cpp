@@ -1,1 +1,422 @@
+#include "ping/options.h"
+
 #include <gtest/gtest.h>
+
+#include <chrono>
+#include <climits>
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+#include "ping/option_values.h"
+#include "ping/usage.h"
+
+// Error texts: the expected lines were printed by Debian's iputils-ping 20221126 for the same
+// arguments (destination 127.0.0.1), or come from iputils HEAD's source where noted. The exit
+// code is always 2 here; iputils exits 1 for strtol_or_err() failures such as "-c 0".
+
+namespace bp {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::nanoseconds;
+using std::chrono::seconds;
+
+ParseResult parse(std::initializer_list<std::string_view> args,
+                  CommandFlavor flavor = CommandFlavor::kPing, std::string_view program = "ping") {
+  const std::vector<std::string_view> list(args);
+  return parse_command_line(flavor, program, list);
+}
+
+Options parsed(std::initializer_list<std::string_view> args,
+               CommandFlavor flavor = CommandFlavor::kPing) {
+  ParseResult result = parse(args, flavor);
+  EXPECT_TRUE(result.has_value()) << (result ? "" : result.error().stderr_text);
+  return result ? result.value() : Options{};
+}
+
+// The stderr text of a failed parse, checking it is an exit-2 error with nothing on stdout.
+std::string error_of(std::initializer_list<std::string_view> args,
+                     CommandFlavor flavor = CommandFlavor::kPing) {
+  ParseResult result = parse(args, flavor);
+  if (result) {
+    ADD_FAILURE() << "parse succeeded";
+    return "";
+  }
+  EXPECT_EQ(result.error().exit_code, 2);
+  EXPECT_EQ(result.error().stdout_text, "");
+  return result.error().stderr_text;
+}
+
+// ---- defaults and shapes of the command line ----
+
+TEST(PingOptions, DefaultsMatchIputils) {
+  const Options o = parsed({"127.0.0.1"});
+  EXPECT_EQ(o.destination, "127.0.0.1");
+  EXPECT_EQ(o.family, AddressFamily::kUnspecified);
+  EXPECT_FALSE(o.count.has_value());
+  EXPECT_EQ(o.interval, seconds{1});
+  EXPECT_FALSE(o.interval_given);
+  EXPECT_EQ(o.linger, seconds{10});
+  EXPECT_FALSE(o.deadline.has_value());
+  EXPECT_EQ(o.payload_size, 56u);
+  EXPECT_EQ(o.preload, 1);
+  EXPECT_TRUE(o.pattern.empty());
+  EXPECT_FALSE(o.quiet || o.numeric || o.print_timestamps || o.report_outstanding || o.flood ||
+               o.verbose || o.rtt_three_decimals);
+  EXPECT_EQ(o.watchdog_timeout, seconds{10});
+}
+
+TEST(PingOptions, CountWithSeparateAttachedAndCombinedForms) {
+  EXPECT_EQ(parsed({"-c", "3", "127.0.0.1"}).count, 3);
+  EXPECT_EQ(parsed({"-c3", "127.0.0.1"}).count, 3);
+  const Options combined = parsed({"-qc3", "127.0.0.1"});
+  EXPECT_TRUE(combined.quiet);
+  EXPECT_EQ(combined.count, 3);
+  EXPECT_EQ(parsed({"-c", std::to_string(LLONG_MAX), "127.0.0.1"}).count, LLONG_MAX);
+}
+
+TEST(PingOptions, FlagsCombine) {
+  const Options o = parsed({"-nDOv3q", "::1"});
+  EXPECT_TRUE(o.numeric && o.print_timestamps && o.report_outstanding && o.verbose &&
+              o.rtt_three_decimals && o.quiet);
+}
+
+TEST(PingOptions, OptionsMayFollowTheDestination) {
+  const Options o = parsed({"127.0.0.1", "-c", "2", "-q"});
+  EXPECT_EQ(o.destination, "127.0.0.1");
+  EXPECT_EQ(o.count, 2);
+  EXPECT_TRUE(o.quiet);
+}
+
+TEST(PingOptions, DoubleDashEndsOptions) {
+  const Options o = parsed({"-c1", "--", "-q"});
+  EXPECT_EQ(o.destination, "-q");
+  EXPECT_FALSE(o.quiet);
+}
+
+TEST(PingOptions, FamilyFromFlagOrProgramName) {
+  EXPECT_EQ(parsed({"-4", "127.0.0.1"}).family, AddressFamily::kIpv4);
+  EXPECT_EQ(parsed({"-6", "::1"}).family, AddressFamily::kIpv6);
+  EXPECT_EQ(parse({"::1"}, CommandFlavor::kPing, "ping6")->family, AddressFamily::kIpv6);
+  EXPECT_EQ(parse({"-4", "-4", "127.0.0.1"})->family, AddressFamily::kIpv4);
+}
+
+TEST(PingOptions, SecondsAreParsedWithoutLocaleAndExactly) {
+  const Options o = parsed({"-i", "0.2", "-W", "0.5", "-w", "2.5", "127.0.0.1"});
+  EXPECT_EQ(o.interval, milliseconds{200});
+  EXPECT_TRUE(o.interval_given);
+  EXPECT_EQ(o.linger, milliseconds{500});
+  EXPECT_EQ(o.deadline, milliseconds{2500});
+  EXPECT_EQ(parsed({"-i", "1e-3", "127.0.0.1"}).interval, milliseconds{1});
+  EXPECT_EQ(error_of({"-i", "0,5", "127.0.0.1"}), "ping: bad timing interval: 0,5\n");
+}
+
+TEST(PingOptions, ZeroDeadlineMeansNone) {
+  EXPECT_FALSE(parsed({"-w", "0", "127.0.0.1"}).deadline.has_value());
+  EXPECT_EQ(parsed({"-W", "0", "127.0.0.1"}).linger, nanoseconds{0});
+}
+
+TEST(PingOptions, FloodImpliesNumericAndZeroInterval) {
+  const Options flood = parsed({"-f", "127.0.0.1"});
+  EXPECT_TRUE(flood.flood && flood.numeric);
+  EXPECT_EQ(flood.interval, nanoseconds{0});
+  const Options paced = parsed({"-f", "-i", "0.5", "127.0.0.1"});
+  EXPECT_EQ(paced.interval, milliseconds{500});
+}
+
+TEST(PingOptions, ValuesOfTtlTosPreloadSizePattern) {
+  const Options o = parsed({"-t", "255", "-Q", "0x10", "-l", "3", "-s", "1000", "-p", "ab12",
+                            "127.0.0.1"});
+  EXPECT_EQ(o.ttl, 255);
+  EXPECT_EQ(o.tos, 0x10);
+  EXPECT_EQ(o.preload, 3);
+  EXPECT_EQ(o.payload_size, 1000u);
+  EXPECT_EQ(o.pattern, (std::vector<std::uint8_t>{0xab, 0x12}));
+  EXPECT_EQ(parsed({"-Q", "184", "127.0.0.1"}).tos, 184);
+}
+
+TEST(PingOptions, InterfaceOrSourceIsClassifiedLikeIputils) {
+  const InterfaceOrSource device = *parsed({"-I", "lo", "127.0.0.1"}).interface_or_source;
+  EXPECT_EQ(device.device, "lo");
+  EXPECT_EQ(device.address, "");
+  const InterfaceOrSource v4 = *parsed({"-I", "127.0.0.1", "127.0.0.1"}).interface_or_source;
+  EXPECT_EQ(v4.address, "127.0.0.1");
+  EXPECT_EQ(v4.address_family, AddressFamily::kIpv4);
+  EXPECT_EQ(v4.device, "");
+  const InterfaceOrSource v6 = *parsed({"-I", "fe80::1%veth0", "::1"}).interface_or_source;
+  EXPECT_EQ(v6.address, "fe80::1");
+  EXPECT_EQ(v6.address_family, AddressFamily::kIpv6);
+  EXPECT_EQ(v6.device, "veth0");
+  EXPECT_EQ(error_of({"-I", "fe80::zz", "::1"}), "ping: invalid source address: fe80::zz\n");
+}
+
+// ---- iputils' error lines ----
+
+TEST(PingOptionErrors, CountOutOfRangeOrMalformed) {
+  EXPECT_EQ(error_of({"-c", "0", "127.0.0.1"}),
+            "ping: invalid argument: '0': out of range: 1 <= value <= 9223372036854775807\n");
+  EXPECT_EQ(error_of({"-c", "-1", "127.0.0.1"}),
+            "ping: invalid argument: '-1': out of range: 1 <= value <= 9223372036854775807\n");
+  EXPECT_EQ(error_of({"-c", "abc", "127.0.0.1"}), "ping: invalid argument: 'abc'\n");
+  EXPECT_EQ(error_of({"-c", "3x", "127.0.0.1"}), "ping: invalid argument: '3x'\n");
+  EXPECT_EQ(error_of({"-c", "99999999999999999999", "127.0.0.1"}),
+            "ping: invalid argument: '99999999999999999999': Numerical result out of range\n");
+}
+
+TEST(PingOptionErrors, IntegerRangesOfTtlPreloadAndSize) {
+  EXPECT_EQ(error_of({"-t", "256", "127.0.0.1"}),
+            "ping: invalid argument: '256': out of range: 0 <= value <= 255\n");
+  EXPECT_EQ(error_of({"-l", "0", "127.0.0.1"}),
+            "ping: invalid argument: '0': out of range: 1 <= value <= 65536\n");
+  EXPECT_EQ(error_of({"-l", "70000", "127.0.0.1"}),
+            "ping: invalid argument: '70000': out of range: 1 <= value <= 65536\n");
+  EXPECT_EQ(error_of({"-s", "-1", "127.0.0.1"}),
+            "ping: invalid argument: '-1': out of range: 0 <= value <= 2147483647\n");
+}
+
+TEST(PingOptionErrors, PayloadSizeLimitDependsOnFamily) {
+  // iputils HEAD main(): "invalid -s value: '%d': out of range: 0 <= value <= %d".
+  EXPECT_EQ(error_of({"-s", "65508", "127.0.0.1"}),
+            "ping: invalid -s value: '65508': out of range: 0 <= value <= 65507\n");
+  EXPECT_EQ(error_of({"-4", "-s", "65508", "localhost"}),
+            "ping: invalid -s value: '65508': out of range: 0 <= value <= 65507\n");
+  EXPECT_EQ(parsed({"-s", "65527", "::1"}).payload_size, 65527u);
+  EXPECT_EQ(error_of({"-s", "70000", "localhost"}),
+            "ping: invalid -s value: '70000': out of range: 0 <= value <= 65527\n");
+  // A name that resolved to IPv4 is checked again by the caller.
+  const Options name = parsed({"-s", "65520", "localhost"});
+  const std::optional<EarlyExit> after = check_payload_size(name, AddressFamily::kIpv4, "ping");
+  ASSERT_TRUE(after.has_value());
+  EXPECT_EQ(after->stderr_text, "ping: invalid -s value: '65520': out of range: 0 <= value <= 65507\n");
+  EXPECT_FALSE(check_payload_size(name, AddressFamily::kIpv6, "ping").has_value());
+}
+
+TEST(PingOptionErrors, TimesOutOfRangeOrMalformed) {
+  EXPECT_EQ(error_of({"-W", "-1", "127.0.0.1"}), "ping: bad linger time: -1\n");
+  EXPECT_EQ(error_of({"-i", "-1", "127.0.0.1"}), "ping: bad timing interval: -1\n");
+  EXPECT_EQ(error_of({"-i", "abc", "127.0.0.1"}), "ping: bad timing interval: abc\n");
+  EXPECT_EQ(error_of({"-i", "inf", "127.0.0.1"}), "ping: bad timing interval: inf\n");
+  EXPECT_EQ(error_of({"-i", "2147484", "127.0.0.1"}), "ping: bad timing interval: 2147484\n");
+  EXPECT_EQ(error_of({"-w", "-1", "127.0.0.1"}),
+            "ping: invalid argument: '-1': out of range: 0 <= value <= 2147483647\n");
+  EXPECT_EQ(error_of({"-w", "soon", "127.0.0.1"}), "ping: invalid argument: 'soon'\n");
+}
+
+TEST(PingOptionErrors, TosAndPattern) {
+  EXPECT_EQ(error_of({"-Q", "256", "127.0.0.1"}),
+            "ping: the decimal value of TOS bits must be in range 0-255: 256\n");
+  EXPECT_EQ(error_of({"-Q", "0x1g", "127.0.0.1"}), "ping: bad TOS value: 0x1g\n");
+  EXPECT_EQ(error_of({"-Q", "abc", "127.0.0.1"}), "ping: bad TOS value: abc\n");
+  EXPECT_EQ(error_of({"-p", "zz", "127.0.0.1"}),
+            "ping: patterns must be specified as hex digits: zz\n");
+  // fill(): the message shows the text from the first bad character on (source).
+  EXPECT_EQ(error_of({"-p", "abzz", "127.0.0.1"}),
+            "ping: patterns must be specified as hex digits: zz\n");
+}
+
+TEST(PingOptionErrors, BothFamilies) {
+  EXPECT_EQ(error_of({"-4", "-6", "127.0.0.1"}), "ping: only one -4 or -6 option may be specified\n");
+  EXPECT_EQ(parse({"-6", "127.0.0.1"}, CommandFlavor::kPing, "ping4").error().stderr_text,
+            "ping4: only one -4 or -6 option may be specified\n");
+}
+
+TEST(PingOptionErrors, UnknownOptionPrintsUsage) {
+  EXPECT_EQ(error_of({"-Z", "127.0.0.1"}),
+            "ping: invalid option -- 'Z'\n" + usage_text(CommandFlavor::kPing, "ping"));
+  EXPECT_EQ(error_of({"-R", "127.0.0.1"}),
+            "ping: unsupported option -- 'R'\n" + usage_text(CommandFlavor::kPing, "ping"));
+}
+
+TEST(PingOptionErrors, MissingValuePrintsUsage) {
+  EXPECT_EQ(error_of({"127.0.0.1", "-c"}),
+            "ping: option requires an argument -- 'c'\n" + usage_text(CommandFlavor::kPing, "ping"));
+}
+
+TEST(PingOptionErrors, DestinationRequiredAndOnlyOne) {
+  EXPECT_EQ(error_of({}), "ping: usage error: Destination address required\n");
+  EXPECT_EQ(error_of({"-c1", "--"}), "ping: usage error: Destination address required\n");
+  EXPECT_EQ(error_of({"198.18.0.1", "198.18.0.2"}),
+            "ping: usage error: extra operand '198.18.0.2': give one destination (no source "
+            "routing)\n");
+}
+
+TEST(PingOptionErrors, FirstErrorWins) {
+  EXPECT_EQ(error_of({"-c", "0", "-t", "300", "127.0.0.1"}),
+            "ping: invalid argument: '0': out of range: 1 <= value <= 9223372036854775807\n");
+}
+
+TEST(PingOptionErrors, ProgramNameIsThePrefix) {
+  EXPECT_EQ(parse({"-c", "abc", "127.0.0.1"}, CommandFlavor::kBetterPing, "better_ping")
+                .error()
+                .stderr_text,
+            "better_ping: invalid argument: 'abc'\n");
+}
+
+TEST(PingOptionErrors, IllegalPreloadAndInterval) {
+  // setup(): interval (ms) * preload must stay below INT_MAX.
+  EXPECT_EQ(error_of({"-l", "2", "-i", "2000000", "127.0.0.1"}),
+            "ping: illegal preload and/or interval: 2000000000\n");
+}
+
+// ---- help and version ----
+
+TEST(PingHelp, DashHPrintsUsageOnStderrAndExitsTwo) {
+  const ParseResult result = parse({"-h"});
+  ASSERT_FALSE(result.has_value());
+  EXPECT_EQ(result.error().exit_code, 2);
+  EXPECT_EQ(result.error().stdout_text, "");
+  EXPECT_EQ(result.error().stderr_text, usage_text(CommandFlavor::kPing, "ping"));
+}
+
+TEST(PingHelp, LongHelpPrintsUsageOnStdoutAndExitsZero) {
+  for (std::string_view spelling : {"--help", "--he"}) {
+    const ParseResult result = parse({"-c", "3", spelling});
+    ASSERT_FALSE(result.has_value());
+    EXPECT_EQ(result.error().exit_code, 0);
+    EXPECT_EQ(result.error().stdout_text, usage_text(CommandFlavor::kPing, "ping"));
+    EXPECT_EQ(result.error().stderr_text, "");
+  }
+}
+
+TEST(PingHelp, VersionNeedsNoDestination) {
+  for (std::string_view spelling : {"-V", "--version", "--vers"}) {
+    const ParseResult result = parse({spelling});
+    ASSERT_FALSE(result.has_value());
+    EXPECT_EQ(result.error().exit_code, 0);
+    EXPECT_EQ(result.error().stdout_text, std::string("ping (better_ping) ") + BP_VERSION + "\n");
+  }
+}
+
+TEST(PingHelp, BadValueBeforeVersionStillFails) {
+  EXPECT_EQ(error_of({"-V", "-c", "0"}),
+            "ping: invalid argument: '0': out of range: 1 <= value <= 9223372036854775807\n");
+}
+
+TEST(PingHelp, UnknownOrMisusedLongOptions) {
+  const std::string usage = usage_text(CommandFlavor::kPing, "ping");
+  EXPECT_EQ(error_of({"--frobnicate", "127.0.0.1"}), "ping: unrecognized option '--frobnicate'\n" + usage);
+  EXPECT_EQ(error_of({"--help=yes"}), "ping: option '--help' doesn't allow an argument\n" + usage);
+}
+
+TEST(PingHelp, UsageListsEveryOptionAndExitCode) {
+  const std::string usage = usage_text(CommandFlavor::kPing, "ping");
+  EXPECT_EQ(usage.rfind("\nUsage\n  ping [options] <destination>\n\nOptions:\n", 0), 0u);
+  for (std::string_view option : {"-3 ", "-4 ", "-6 ", "-c <count>", "-D ", "-f ", "-h, --help",
+                                  "-I <interface>", "-i <interval>", "-l <preload>", "-n ", "-O ",
+                                  "-p <pattern>", "-q ", "-Q <tos>", "-s <size>", "-t <ttl>", "-v ",
+                                  "-V, --version", "-w <deadline>", "-W <timeout>"}) {
+    EXPECT_NE(usage.find("  " + std::string(option)), std::string::npos) << option;
+  }
+  EXPECT_NE(usage.find("\n  0 "), std::string::npos);
+  EXPECT_NE(usage.find("\n  1 "), std::string::npos);
+  EXPECT_NE(usage.find("\n  2 "), std::string::npos);
+  EXPECT_EQ(usage.find("watchdog"), std::string::npos);
+  EXPECT_EQ(usage.find("124"), std::string::npos);
+}
+
+TEST(PingHelp, BetterPingUsageAddsWatchdogOptionAndExitCodes) {
+  const std::string usage = usage_text(CommandFlavor::kBetterPing, "better_ping");
+  EXPECT_EQ(usage.rfind("\nUsage\n  better_ping [options] <destination>\n", 0), 0u);
+  EXPECT_NE(usage.find("  --watchdog-timeout <seconds>"), std::string::npos);
+  EXPECT_NE(usage.find("\n  124  stopped by the watchdog after the silence timeout\n"), std::string::npos);
+  EXPECT_NE(usage.find("\n  125  the watchdog failed or vanished\n"), std::string::npos);
+}
+
+// ---- better_ping's --watchdog-timeout ----
+
+TEST(WatchdogTimeoutOption, BetterPingAcceptsFractionsInBothSpellings) {
+  EXPECT_EQ(parsed({"--watchdog-timeout", "0.5", "127.0.0.1"}, CommandFlavor::kBetterPing)
+                .watchdog_timeout,
+            milliseconds{500});
+  EXPECT_EQ(parsed({"--watchdog-timeout=3600", "127.0.0.1"}, CommandFlavor::kBetterPing)
+                .watchdog_timeout,
+            seconds{3600});
+  EXPECT_EQ(parsed({"127.0.0.1", "--watchdog=2"}, CommandFlavor::kBetterPing).watchdog_timeout,
+            seconds{2});
+}
+
+TEST(WatchdogTimeoutOption, PingRejectsIt) {
+  EXPECT_EQ(error_of({"--watchdog-timeout", "0.5", "127.0.0.1"}),
+            "ping: unrecognized option '--watchdog-timeout'\n" +
+                usage_text(CommandFlavor::kPing, "ping"));
+}
+
+TEST(WatchdogTimeoutOption, OutOfRangeOrMalformedIsOneLine) {
+  const auto bad = [](std::string_view value) {
+    return parse({"--watchdog-timeout", value, "127.0.0.1"}, CommandFlavor::kBetterPing,
+                 "better_ping")
+        .error()
+        .stderr_text;
+  };
+  EXPECT_EQ(bad("0"), "better_ping: bad watchdog timeout: 0: out of range: 0 < value <= 3600\n");
+  EXPECT_EQ(bad("-1"), "better_ping: bad watchdog timeout: -1: out of range: 0 < value <= 3600\n");
+  EXPECT_EQ(bad("3600.5"),
+            "better_ping: bad watchdog timeout: 3600.5: out of range: 0 < value <= 3600\n");
+  EXPECT_EQ(bad("1e-12"),
+            "better_ping: bad watchdog timeout: 1e-12: out of range: 0 < value <= 3600\n");
+  EXPECT_EQ(bad("ten"), "better_ping: bad watchdog timeout: ten\n");
+  EXPECT_EQ(bad("0,5"), "better_ping: bad watchdog timeout: 0,5\n");
+}
+
+TEST(WatchdogTimeoutOption, MissingValuePrintsUsage) {
+  const ParseResult result = parse({"127.0.0.1", "--watchdog-timeout"}, CommandFlavor::kBetterPing,
+                                   "better_ping");
+  EXPECT_EQ(result.error().stderr_text,
+            "better_ping: option '--watchdog-timeout' requires an argument\n" +
+                usage_text(CommandFlavor::kBetterPing, "better_ping"));
+}
+
+// ---- limits for unprivileged users ----
+
+TEST(UnprivilegedLimits, IntervalBelowTwoMillisecondsIsRefused) {
+  // iputils HEAD ping_setup() wording (observed in 20240117 and 20250605).
+  const std::string refused =
+      "ping: cannot flood, minimal interval for user must be >= 2 ms, use -i 0.002 (or higher)\n";
+  EXPECT_EQ(check_unprivileged_limits(parsed({"-i", "0.0019", "127.0.0.1"}), "ping")->stderr_text,
+            refused);
+  EXPECT_EQ(check_unprivileged_limits(parsed({"-f", "127.0.0.1"}), "ping")->stderr_text, refused);
+  EXPECT_FALSE(check_unprivileged_limits(parsed({"-i", "0.002", "127.0.0.1"}), "ping").has_value());
+  EXPECT_FALSE(check_unprivileged_limits(parsed({"-f", "-i", "0.01", "127.0.0.1"}), "ping"));
+}
+
+TEST(UnprivilegedLimits, PreloadAboveThreeIsRefused) {
+  const std::optional<EarlyExit> refused =
+      check_unprivileged_limits(parsed({"-l", "5", "127.0.0.1"}), "ping");
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_EQ(refused->exit_code, 2);
+  EXPECT_EQ(refused->stderr_text, "ping: cannot set preload to value greater than 3: 5\n");
+  EXPECT_FALSE(check_unprivileged_limits(parsed({"-l", "3", "127.0.0.1"}), "ping").has_value());
+}
+
+// ---- value parsers and helpers ----
+
+TEST(OptionValues, PatternBytesAreReadInPairs) {
+  EXPECT_EQ(*parse_pattern_option("abc"), (std::vector<std::uint8_t>{0xab, 0x0c}));
+  const std::string long_pattern(40, 'f');  // 20 bytes asked, 16 kept
+  EXPECT_EQ(parse_pattern_option(long_pattern)->size(), 16u);
+  EXPECT_EQ(parse_pattern_option("").error(), "patterns must be specified as hex digits: ");
+}
+
+TEST(OptionValues, IntegersAcceptLeadingBlanksAndPlusLikeStrtol) {
+  EXPECT_EQ(*parse_integer_option(" +7", 0, 10), 7);
+  EXPECT_EQ(parse_integer_option("+-7", -10, 10).error(), "invalid argument: '+-7'");
+  EXPECT_EQ(parse_integer_option("", 0, 10).error(), "invalid argument: ''");
+}
+
+TEST(OptionValues, LiteralAddressFamily) {
+  EXPECT_EQ(literal_address_family("198.18.0.1"), AddressFamily::kIpv4);
+  EXPECT_EQ(literal_address_family("2001:db8::1"), AddressFamily::kIpv6);
+  EXPECT_EQ(literal_address_family("localhost"), AddressFamily::kUnspecified);
+}
+
+TEST(ProgramName, BasenameOfArgvZero) {
+  EXPECT_EQ(program_name_from_argv0("/usr/local/bin/better_ping"), "better_ping");
+  EXPECT_EQ(program_name_from_argv0("ping"), "ping");
+  EXPECT_EQ(program_name_from_argv0(""), "ping");
+  const char* argv[] = {"ping", "-c", "1", "127.0.0.1"};
+  EXPECT_EQ(arguments_from_argv(4, argv), (std::vector<std::string_view>{"-c", "1", "127.0.0.1"}));
+}
+
+}  // namespace
+}  // namespace bp
