@@ -120,25 +120,11 @@ Expected<std::uint8_t, std::string> parse_tos_option(std::string_view text) {
   return static_cast<std::uint8_t>(value);
 }
 
-Expected<std::vector<std::uint8_t>, std::string> parse_pattern_option(std::string_view text) {
-  constexpr std::size_t kMaxPatternBytes = 16;
-  const auto is_hex = [](char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-  };
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (!is_hex(text[i])) {
-      return Unexpected{"patterns must be specified as hex digits: " + std::string(text.substr(i))};
-    }
-  }
-  if (text.empty()) return Unexpected{std::string("patterns must be specified as hex digits: ")};
-  std::vector<std::uint8_t> bytes;
-  for (std::size_t i = 0; i < text.size() && bytes.size() < kMaxPatternBytes; i += 2) {
-    const std::string_view pair = text.substr(i, 2);
-    unsigned value = 0;
-    std::from_chars(pair.data(), pair.data() + pair.size(), value, 16);
-    bytes.push_back(static_cast<std::uint8_t>(value));
-  }
-  return bytes;
+Expected<PayloadPattern, std::string> parse_pattern_option(std::string_view text) {
+  auto pattern = parse_payload_pattern(text);
+  if (pattern) return *pattern;
+  return Unexpected{"patterns must be specified as hex digits: " +
+                    std::string(text.substr(pattern.error().position))};
 }
 
 AddressFamily literal_address_family(std::string_view text) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ping/options.h"
+#include "ping/payload.h"
 #include "shared/expected.h"
 
 namespace bp {
@@ -45,7 +46,7 @@ Expected<std::uint8_t, std::string> parse_tos_option(std::string_view text);
 // -p: hex digits read in pairs, at most 16 bytes (more digits are ignored, an odd last digit
 // is a byte of its own), as iputils' sscanf("%2x"...). Error at the first non-hex character:
 // "patterns must be specified as hex digits: REST".
-Expected<std::vector<std::uint8_t>, std::string> parse_pattern_option(std::string_view text);
+Expected<PayloadPattern, std::string> parse_pattern_option(std::string_view text);
 
 // -I, see InterfaceOrSource. Error for text with ':' that is no IPv6 address:
 // "invalid source address: TEXT".

@@ -135,7 +135,7 @@ class CommandLineParser {
                      [&](std::int64_t v) { o.preload = static_cast<int>(v); });
       case 'p':
         return store(parse_pattern_option(value),
-                     [&](std::vector<std::uint8_t> v) { o.pattern = std::move(v); });
+                     [&](PayloadPattern v) { o.pattern = v; });
       case 'Q':
         return store(parse_tos_option(value), [&](std::uint8_t v) { o.tos = v; });
       case 's':

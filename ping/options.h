@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ping/payload.h"
 #include "shared/expected.h"
 
 namespace bp {
@@ -52,7 +53,7 @@ struct Options {
   std::optional<std::uint8_t> ttl;                           // -t 0..255
   std::optional<std::uint8_t> tos;                           // -Q 0..255, decimal or 0x hex
   int preload = 1;                                           // -l 1..65536
-  std::vector<std::uint8_t> pattern;                         // -p, 1..16 bytes; empty = default fill
+  std::optional<PayloadPattern> pattern;                     // -p, 1..16 bytes; none = default fill
   std::optional<InterfaceOrSource> interface_or_source;      // -I
   bool quiet = false;                                        // -q
   bool numeric = false;                                      // -n (and implied by -f)

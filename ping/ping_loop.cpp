@@ -87,13 +87,10 @@ class PingLoop {
         timestamps_(!options.flood),
         flood_path_(options.interval == Duration::zero()) {
     payload_.resize(options.payload_size);
-    if (options.pattern.empty()) {
-      fill_payload(payload_);
+    if (options.pattern) {
+      fill_payload(payload_, *options.pattern);
     } else {
-      PayloadPattern pattern;
-      pattern.size = std::min(options.pattern.size(), PayloadPattern::kMaxBytes);
-      std::copy_n(options.pattern.begin(), pattern.size, pattern.bytes.begin());
-      fill_payload(payload_, pattern);
+      fill_payload(payload_);
     }
     packet_.resize(kIcmpHeaderSize + payload_.size());
     build_echo_request(family_, identifier_, 1, payload_, packet_);
@@ -221,8 +218,8 @@ bool PingLoop::receive_one_blocking() {
 }
 
 void PingLoop::print_header() {
-  if (!options_.pattern.empty() && !options_.quiet) {
-    output_.out += format_pattern_line(options_.pattern);
+  if (options_.pattern && !options_.quiet) {
+    output_.out += format_pattern_line(options_.pattern->view());
   }
   HeaderLine header;
   header.host = target_.name;
