@@ -1,9 +1,10 @@
 #include "ping/option_values.h"
 
+#include "ping/decimal_seconds.h"
+
 #include <arpa/inet.h>
 
 #include <charconv>
-#include <cmath>
 #include <optional>
 #include <system_error>
 
@@ -12,9 +13,9 @@ namespace {
 
 using std::chrono::nanoseconds;
 
-constexpr double kMaxTimerSeconds = 2147483647.0 / 1000.0;  // iputils: INT_MAX / 1000
-constexpr double kMaxDeadlineSeconds = 2147483647.0;        // iputils: INT_MAX
-constexpr double kMaxWatchdogSeconds = 3600.0;
+constexpr nanoseconds kMaxTimer = std::chrono::milliseconds(2147483647);  // iputils: INT_MAX ms
+constexpr nanoseconds kMaxDeadline = std::chrono::seconds(2147483647);      // iputils: INT_MAX s
+constexpr nanoseconds kMaxWatchdog = std::chrono::seconds(3600);
 
 bool is_blank(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
@@ -31,28 +32,20 @@ std::string_view strip_leading_blanks_and_plus(std::string_view text) {
 
 std::string quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
 
-std::optional<double> parse_decimal(std::string_view text) {
-  const std::string_view digits = strip_leading_blanks_and_plus(text);
-  double value = 0.0;
-  const auto [end, ec] =
-      std::from_chars(digits.data(), digits.data() + digits.size(), value, std::chars_format::general);
-  if (digits.empty() || ec != std::errc{} || end != digits.data() + digits.size() ||
-      !std::isfinite(value)) {
-    return std::nullopt;
-  }
-  return value;
+std::optional<nanoseconds> parse_seconds(std::string_view text) {
+  const std::string_view number = strip_leading_blanks_and_plus(text);
+  if (number.empty() || number.front() == '+') return std::nullopt;
+  return parse_decimal_seconds(number);
 }
-
-nanoseconds to_nanoseconds(double seconds) { return nanoseconds{std::llround(seconds * 1e9)}; }
 
 // iputils' -i/-W rule (ping_strtod + range check): one message for every failure.
 Expected<nanoseconds, std::string> parse_timer_seconds(std::string_view text,
                                                         std::string_view what) {
-  const std::optional<double> seconds = parse_decimal(text);
-  if (!seconds || std::isless(*seconds, 0.0) || std::isgreater(*seconds, kMaxTimerSeconds)) {
+  const std::optional<nanoseconds> seconds = parse_seconds(text);
+  if (!seconds || *seconds < nanoseconds::zero() || *seconds > kMaxTimer) {
     return Unexpected{std::string(what) + ": " + std::string(text)};
   }
-  return to_nanoseconds(*seconds);
+  return *seconds;
 }
 
 }  // namespace
@@ -84,23 +77,23 @@ Expected<nanoseconds, std::string> parse_linger_option(std::string_view text) {
 
 Expected<nanoseconds, std::string> parse_deadline_option(std::string_view text) {
   const std::string invalid = "invalid argument: " + quoted(text);
-  const std::optional<double> seconds = parse_decimal(text);
+  const std::optional<nanoseconds> seconds = parse_seconds(text);
   if (!seconds) return Unexpected{invalid};
-  if (std::isless(*seconds, 0.0) || std::isgreater(*seconds, kMaxDeadlineSeconds)) {
+  if (*seconds < nanoseconds::zero() || *seconds > kMaxDeadline) {
     return Unexpected{invalid + ": out of range: 0 <= value <= 2147483647"};
   }
-  return to_nanoseconds(*seconds);
+  return *seconds;
 }
 
 Expected<nanoseconds, std::string> parse_watchdog_timeout_option(std::string_view text) {
   const std::string bad = "bad watchdog timeout: " + std::string(text);
-  const std::optional<double> seconds = parse_decimal(text);
+  const std::optional<nanoseconds> seconds = parse_seconds(text);
   if (!seconds) return Unexpected{bad};
   // A value so small that it rounds to 0 ns is as useless as 0.
-  if (std::isgreater(*seconds, kMaxWatchdogSeconds) || to_nanoseconds(*seconds).count() <= 0) {
+  if (*seconds > kMaxWatchdog || *seconds <= nanoseconds::zero()) {
     return Unexpected{bad + ": out of range: 0 < value <= 3600"};
   }
-  return to_nanoseconds(*seconds);
+  return *seconds;
 }
 
 Expected<std::uint8_t, std::string> parse_tos_option(std::string_view text) {

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <memory>
+#include <span>
 #include <vector>
 
 #include "ping/icmp_error_text.h"
@@ -83,7 +85,8 @@ class PingLoop {
         family_(target.address.family),
         identifier_(socket.kernel_identifier().value_or(static_cast<std::uint16_t>(getpid() & 0xFFFF))),
         tracker_(options.linger > Duration::zero() ? options.linger : Duration::zero()),
-        receive_buffer_(kReceiveBufferSize),
+        receive_storage_(new std::uint8_t[kReceiveBufferSize]),  // untouched until used
+        receive_buffer_(receive_storage_.get(), kReceiveBufferSize),
         timestamps_(!options.flood),
         flood_path_(options.interval == Duration::zero()) {
     payload_.resize(options.payload_size);
@@ -148,7 +151,8 @@ class PingLoop {
 
   std::vector<std::uint8_t> payload_;
   std::vector<std::uint8_t> packet_;
-  std::vector<std::uint8_t> receive_buffer_;
+  std::unique_ptr<std::uint8_t[]> receive_storage_;
+  std::span<std::uint8_t> receive_buffer_;
   bool timestamps_;
   bool flood_path_;  // interval 0: a reply makes the next probe due at once
   int packets_since_aux_poll_ = 0;

@@ -4,12 +4,12 @@
 
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <string>
 
 #include "ping/resolver.h"
 #include "ping/route_probe.h"
 #include "shared/capabilities.h"
+#include "shared/text_file.h"
 
 namespace bp {
 namespace {
@@ -36,10 +36,12 @@ std::string own_path() {
 }
 
 std::string ping_group_range() {
-  std::ifstream in("/proc/sys/net/ipv4/ping_group_range");
-  std::string low, high;
-  in >> low >> high;
-  return low + " " + high;
+  std::string range = read_text_file("/proc/sys/net/ipv4/ping_group_range").value_or("?");
+  for (char& c : range) {
+    if (c == '\t') c = ' ';
+  }
+  while (!range.empty() && range.back() == '\n') range.pop_back();
+  return range;
 }
 
 // One line that names the error and every way to fix it.

@@ -1,4 +1,4 @@
-#include <charconv>
+#include <cstdio>
 
 #include "ping/report.h"
 #include "ping/report_format.h"
@@ -13,15 +13,15 @@ std::string us_as_ms(std::chrono::nanoseconds duration) {
 }
 
 // iputils prints the loss with printf("%g") of a float: the cast to float first is what
-// makes 1 of 3 lost print as "33.3333". to_chars(general, 6) is "%g" in the C locale.
+// makes 1 of 3 lost print as "33.3333". The program never calls setlocale(), so "%g" has the
+// C locale's '.' (std::to_chars would do as well, but it drags libm into the process).
 std::string loss_percent(std::int64_t transmitted, std::int64_t received) {
   const double exact = static_cast<double>(transmitted - received) * 100.0 /
                        static_cast<double>(transmitted);
   const auto as_float = static_cast<float>(exact);
   char buffer[32];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, static_cast<double>(as_float),
-                                    std::chars_format::general, 6);
-  return std::string(buffer, result.ptr);
+  std::snprintf(buffer, sizeof buffer, "%g", static_cast<double>(as_float));
+  return buffer;
 }
 
 // iputils: 1000 * tv_sec + (tv_nsec + 500000) / 1000000, i.e. ms rounded half up.

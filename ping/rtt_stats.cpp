@@ -1,9 +1,25 @@
 #include "ping/rtt_stats.h"
 
 #include <algorithm>
-#include <cmath>
+#include <cstdint>
 
 namespace bp {
+namespace {
+
+// sqrt(x) rounded to the nearest integer, by Newton's iteration in long double. Done by hand
+// so that the pinger does not load libm for one square root (resident memory, see bench/).
+std::uint64_t rounded_sqrt(long double x) {
+  if (!(x > 0.0L)) return 0;
+  long double r = x > 1.0L ? x : 1.0L;
+  for (int i = 0; i < 200; ++i) {  // from above, Newton decreases monotonically to the root
+    const long double next = (r + x / r) / 2.0L;
+    if (!(next < r)) break;
+    r = next;
+  }
+  return static_cast<std::uint64_t>(r + 0.5L);
+}
+
+}  // namespace
 
 void RttStats::add(Duration rtt) {
   rtt = std::max(rtt, Duration::zero());
@@ -37,7 +53,7 @@ std::optional<RttSummary> RttStats::summary() const {
   s.avg = Duration(static_cast<Duration::rep>(sum_ns_ / samples_));
   // m2_ may come out a hair below zero for identical samples; sqrt of that would be NaN.
   const long double variance = std::max(m2_ / static_cast<long double>(samples_), 0.0L);
-  s.mdev = Duration(std::llround(std::sqrt(variance)));
+  s.mdev = Duration(static_cast<Duration::rep>(rounded_sqrt(variance)));
   return s;
 }
 

@@ -5,12 +5,13 @@
 namespace bp {
 
 SequenceTracker::SequenceTracker(Duration late_after)
-    : late_after_(late_after), slots_(std::make_unique<Slots>()) {}
+    // `new Slots`, not make_unique: default-initialised on purpose, see Slots.
+    : late_after_(late_after), slots_(new Slots) {}
 
 std::uint16_t SequenceTracker::on_sent(MonoTime sent_at) {
   const std::uint16_t seq = next_seq();
   ++counts_.transmitted;
-  slots_->sent_at[seq] = sent_at;
+  slots_->sent_ns[seq] = sent_at.time_since_epoch().count();
   slots_->replied.reset(seq);
   return seq;
 }
@@ -33,7 +34,7 @@ ReplyMatch SequenceTracker::on_reply(std::uint16_t seq, MonoTime received_at) {
   if (!index) return {};
 
   ReplyMatch match;
-  match.sent_at = slots_->sent_at[seq];
+  match.sent_at = MonoTime(Duration(slots_->sent_ns[seq]));
   // A receive stamp before the send stamp can only come from clock trouble; iputils also
   // reports such a trip as 0 rather than a negative time.
   match.rtt = std::max(received_at - match.sent_at, Duration::zero());

@@ -1,12 +1,13 @@
 #include "shared/capabilities.h"
 
+#include "shared/text_file.h"
+
 #include <grp.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
 #include <charconv>
 #include <cstdlib>
-#include <fstream>
 #include <memory>
 #include <string_view>
 
@@ -103,10 +104,12 @@ std::optional<SysError> drop_all_capabilities() {
 
 CapabilityState read_capability_state() {
   CapabilityState state;
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    const std::string_view l(line);
+  const std::string status = read_text_file("/proc/self/status").value_or("");
+  std::string_view rest(status);
+  while (!rest.empty()) {
+    const auto eol = rest.find('\n');
+    const std::string_view l = rest.substr(0, eol);
+    rest = eol == std::string_view::npos ? std::string_view() : rest.substr(eol + 1);
     const auto colon = l.find(':');
     if (colon == std::string_view::npos) continue;
     const auto key = l.substr(0, colon);
