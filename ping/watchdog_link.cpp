@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,6 +13,8 @@
 #include <vector>
 
 #include "shared/loopback_pair.h"
+#include "shared/pidfd.h"
+#include "watchdog/watchdog_options.h"
 #include "shared/sys_error.h"
 
 #ifndef BP_LIBEXEC_WATCHDOG
@@ -25,8 +26,6 @@ namespace {
 
 constexpr std::size_t kMaxPendingBytes = 64 * kFrameSize;
 constexpr std::chrono::milliseconds kReapWait{1000};
-
-int pidfd_open(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); }
 
 std::string own_directory() {
   std::array<char, 4096> path{};
@@ -44,11 +43,14 @@ Expected<std::string, std::string> find_watchdog() {
                     BP_LIBEXEC_WATCHDOG + " is executable"};
 }
 
-std::string seconds_text(std::chrono::nanoseconds d) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%lld.%09lld", static_cast<long long>(d.count() / 1'000'000'000),
-                static_cast<long long>(d.count() % 1'000'000'000));
-  return text;
+// Descriptors handed to the watchdog must not be 0-2 (a better_ping started with stdio closed
+// would otherwise pass a number the watchdog refuses).
+std::optional<SysError> keep_above_stdio(UniqueFd& fd) {
+  if (fd.get() > STDERR_FILENO) return std::nullopt;
+  UniqueFd moved(fcntl(fd.get(), F_DUPFD_CLOEXEC, STDERR_FILENO + 1));
+  if (!moved) return last_error("fcntl(F_DUPFD_CLOEXEC)");
+  fd = std::move(moved);
+  return std::nullopt;
 }
 
 std::string describe_status(int status) {
@@ -59,9 +61,12 @@ std::string describe_status(int status) {
 
 // In the child between fork and exec: only async-signal-safe calls.
 [[noreturn]] void exec_watchdog(const std::vector<char*>& argv, int channel, int pidfd, int report) {
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, nullptr);  // masks survive exec; the watchdog starts clean
+  // Masks survive exec. The watchdog reads these four from a signalfd and ignores them; blocked
+  // from here on, one that arrives while it starts up stays pending instead of killing it.
+  sigset_t startup;
+  sigemptyset(&startup);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&startup, sig);
+  sigprocmask(SIG_SETMASK, &startup, nullptr);
   fcntl(channel, F_SETFD, 0);
   fcntl(pidfd, F_SETFD, 0);
   execv(argv[0], argv.data());
@@ -77,8 +82,11 @@ Expected<WatchdogLink, std::string> WatchdogLink::start(const WatchdogLaunch& la
   if (!path) return Unexpected{path.error()};
   auto pair = make_loopback_pair();
   if (!pair) return Unexpected{"cannot create the watchdog channel: " + pair.error().message()};
-  UniqueFd self_pidfd(pidfd_open(getpid()));
-  if (!self_pidfd) return Unexpected{last_error("pidfd_open").message()};
+  auto self_pidfd = open_pidfd(getpid());
+  if (!self_pidfd) return Unexpected{self_pidfd.error().message()};
+  for (UniqueFd* fd : {&pair->accepted, &*self_pidfd}) {
+    if (auto e = keep_above_stdio(*fd)) return Unexpected{e->message()};
+  }
   int report_pipe[2];
   if (pipe2(report_pipe, O_CLOEXEC) != 0) return Unexpected{last_error("pipe2").message()};
   UniqueFd report_read(report_pipe[0]);
@@ -86,7 +94,7 @@ Expected<WatchdogLink, std::string> WatchdogLink::start(const WatchdogLaunch& la
 
   std::vector<std::string> args = {
       *path, "--channel-fd=" + std::to_string(pair->accepted.get()),
-      "--pidfd=" + std::to_string(self_pidfd.get()), "--timeout=" + seconds_text(launch.timeout),
+      "--pidfd=" + std::to_string(self_pidfd->get()), "--timeout=" + format_seconds(launch.timeout),
       "--target=" + launch.target};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
@@ -94,7 +102,7 @@ Expected<WatchdogLink, std::string> WatchdogLink::start(const WatchdogLaunch& la
 
   const pid_t pid = fork();
   if (pid < 0) return Unexpected{last_error("fork").message()};
-  if (pid == 0) exec_watchdog(argv, pair->accepted.get(), self_pidfd.get(), report_write.get());
+  if (pid == 0) exec_watchdog(argv, pair->accepted.get(), self_pidfd->get(), report_write.get());
 
   report_write.reset();
   pair->accepted.reset();  // only the watchdog holds that end now
@@ -103,7 +111,9 @@ Expected<WatchdogLink, std::string> WatchdogLink::start(const WatchdogLaunch& la
     waitpid(pid, nullptr, 0);
     return Unexpected{"cannot start the watchdog " + *path + ": " + std::strerror(exec_errno)};
   }
-  WatchdogLink link(launch.program, pid, std::move(pair->connecting), UniqueFd(pidfd_open(pid)));
+  auto child_pidfd = open_pidfd(pid);  // its exit can then be awaited with a bound
+  WatchdogLink link(launch.program, pid, std::move(pair->connecting),
+                    child_pidfd ? std::move(*child_pidfd) : UniqueFd());
   link.send_frame(HelloBody{getpid(), getpgrp(), launch.timeout});
   return link;
 }
@@ -177,28 +187,33 @@ void WatchdogLink::stop_for_job_control() {
 }
 
 std::optional<int> WatchdogLink::watchdog_gone(const std::string& why) {
-  if (!reaped_) reap(std::chrono::milliseconds(200));
+  std::string text = why;
+  if (!reaped_) {
+    const int status = reap(std::chrono::milliseconds(200));
+    text += " and " + describe_status(status);
+  }
   std::fprintf(stderr, "%s: the watchdog (pid %d) %s; stopping\n", program_.c_str(),
-               static_cast<int>(pid_), why.c_str());
+               static_cast<int>(pid_), text.c_str());
   channel_.reset();
   return kExitWatchdogFailed;
 }
 
-void WatchdogLink::reap(std::chrono::milliseconds wait) {
-  if (reaped_) return;
+int WatchdogLink::reap(std::chrono::milliseconds wait) {
   pollfd p{child_pidfd_.get(), POLLIN, 0};
-  if (child_pidfd_ && retry_on_eintr([&] { return ::poll(&p, 1, static_cast<int>(wait.count())); }) != 1) {
+  if (!child_pidfd_ || retry_on_eintr([&] { return ::poll(&p, 1, static_cast<int>(wait.count())); }) != 1) {
     kill(pid_, SIGKILL);  // it did not leave in time: no orphan either way
   }
-  retry_on_eintr([&] { return waitpid(pid_, nullptr, 0); });
+  int status = 0;
+  retry_on_eintr([&] { return waitpid(pid_, &status, 0); });
   reaped_ = true;
+  return status;
 }
 
 void WatchdogLink::finish() {
   if (!channel_ || reaped_) return;
   send_frame(GoodbyeBody{});
   shutdown(channel_.get(), SHUT_WR);
-  reap(kReapWait);
+  if (!reaped_) reap(kReapWait);
   channel_.reset();
 }
 

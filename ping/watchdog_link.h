@@ -66,7 +66,8 @@ class WatchdogLink : public PingObserver {
   void send_frame(const FrameBody& body);
   bool flush_pending();
   std::optional<int> watchdog_gone(const std::string& why);
-  void reap(std::chrono::milliseconds wait);
+  // Waits for the watchdog to exit (SIGKILL after `wait`), reaps it, returns its wait status.
+  int reap(std::chrono::milliseconds wait);
   void stop_for_job_control();
 
   std::string program_;

@@ -4,9 +4,10 @@
 #include <unistd.h>
 
 #include <charconv>
-#include <fstream>
 #include <string>
 #include <string_view>
+
+#include "shared/text_file.h"
 
 namespace bp {
 
@@ -25,20 +26,17 @@ std::optional<SysError> pidfd_send(int pidfd, int signal) {
 std::optional<pid_t> pidfd_target(int fd) {
   if (fd < 0) return std::nullopt;
   // Only pidfds have a "Pid:" line in fdinfo; a closed fd has no fdinfo file at all.
-  std::ifstream info("/proc/self/fdinfo/" + std::to_string(fd));
-  constexpr std::string_view kKey = "Pid:";
-  std::string line;
-  while (std::getline(info, line)) {
-    std::string_view rest(line);
-    if (!rest.starts_with(kKey)) continue;
-    rest.remove_prefix(kKey.size());
-    while (!rest.empty() && (rest.front() == '\t' || rest.front() == ' ')) rest.remove_prefix(1);
-    pid_t pid = 0;
-    const auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), pid);
-    if (ec != std::errc() || end != rest.data() + rest.size()) return std::nullopt;
-    return pid;
-  }
-  return std::nullopt;
+  const std::optional<std::string> info = read_text_file("/proc/self/fdinfo/" + std::to_string(fd));
+  if (!info) return std::nullopt;
+  constexpr std::string_view kKey = "\nPid:";
+  const std::size_t at = info->find(kKey);
+  if (at == std::string::npos) return std::nullopt;
+  std::string_view rest = std::string_view(*info).substr(at + kKey.size());
+  while (!rest.empty() && (rest.front() == '\t' || rest.front() == ' ')) rest.remove_prefix(1);
+  pid_t pid = 0;
+  const auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), pid);
+  if (ec != std::errc() || (end != rest.data() + rest.size() && *end != '\n')) return std::nullopt;
+  return pid;
 }
 
 }  // namespace bp

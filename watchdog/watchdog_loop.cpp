@@ -1,0 +1,273 @@
+#include "watchdog/watchdog_loop.h"
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <variant>
+
+#include "shared/heartbeat_frame.h"
+#include "shared/pidfd.h"
+#include "watchdog/mono_timer.h"
+#include "watchdog/watchdog_messages.h"
+
+namespace bp {
+namespace {
+
+// Bounds one turn's reading, so a flooding peer cannot starve signals and timers; what is left
+// is read next turn, and silence is not judged before it is.
+constexpr int kMaxReadsPerTurn = 64;
+// Bounds the final read before close.
+constexpr int kMaxReadsBeforeClose = 256;
+
+void log_line(std::string line) {
+  line += '\n';
+  // One write per line, so lines of concurrent writers do not interleave; nothing to do if
+  // stderr is gone.
+  [[maybe_unused]] const ssize_t n = ::write(STDERR_FILENO, line.data(), line.size());
+}
+
+WatchdogOutcome fail(const SysError& error) {
+  log_line("watchdog: " + error.message());
+  return WatchdogOutcome::kFailed;
+}
+
+class Loop {
+ public:
+  Loop(WatchdogSession session, const SignalFd& signals, MonoTimer deadline, MonoTimer grace);
+  WatchdogOutcome run();
+
+ private:
+  enum Slot : std::size_t { kSignals, kPinger, kChannel, kDeadline, kGrace, kSlots };
+  using Result = std::optional<WatchdogOutcome>;
+
+  Result turn();
+  void read_signals(MonoTime now);
+  void read_channel(MonoTime now);
+  void feed(std::span<const std::uint8_t> bytes, MonoTime now);
+  void on_frame(const Frame& frame, MonoTime now);
+  void on_hello(const HelloBody& hello);
+  void on_end_of_stream();
+  void protocol_violation(std::string_view what);
+  Result decide(MonoTime now);
+  Result ended() const;
+  Result expire(MonoTime now);
+  Result drive_policy(MonoTime now);
+  Result apply(const KillStep& step, MonoTime now);
+  void send(const SignalAction& action) const;
+  Result arm_deadline();
+  void drain_before_close() const;
+  KillTargets targets() const;
+
+  WatchdogSession session_;
+  const SignalFd& signals_;
+  MonoTimer deadline_;
+  MonoTimer grace_;
+  std::array<pollfd, kSlots> fds_{};
+  DeadlineTracker tracker_;
+  FrameDecoder decoder_;
+  std::optional<HelloBody> hello_;
+  std::optional<KillPolicy> policy_;
+  pid_t own_pid_;
+  pid_t own_pgid_;
+  bool pinger_exited_ = false;
+  bool pinger_exit_handled_ = false;
+  bool channel_closed_ = false;
+  bool channel_drained_ = true;
+};
+
+Loop::Loop(WatchdogSession session, const SignalFd& signals, MonoTimer deadline, MonoTimer grace)
+    : session_(std::move(session)),
+      signals_(signals),
+      deadline_(std::move(deadline)),
+      grace_(std::move(grace)),
+      tracker_(session_.timeout, session_.start),
+      own_pid_(::getpid()),
+      own_pgid_(::getpgrp()) {
+  fds_[kSignals] = {signals_.fd(), POLLIN, 0};
+  fds_[kPinger] = {session_.pinger.get(), POLLIN, 0};
+  fds_[kChannel] = {session_.channel.get(), POLLIN, 0};
+  fds_[kDeadline] = {deadline_.fd(), POLLIN, 0};
+  fds_[kGrace] = {grace_.fd(), POLLIN, 0};
+}
+
+WatchdogOutcome Loop::run() {
+  Result outcome = arm_deadline();
+  while (!outcome) outcome = turn();
+  drain_before_close();
+  return *outcome;
+}
+
+Loop::Result Loop::turn() {
+  if (retry_on_eintr([&] { return ::ppoll(fds_.data(), fds_.size(), nullptr, nullptr); }) < 0) {
+    return fail(last_error("ppoll"));
+  }
+  const MonoTime now = read_monotonic_clock();
+  read_signals(now);
+  if (fds_[kPinger].revents != 0) {
+    pinger_exited_ = true;
+    fds_[kPinger].fd = -1;  // stays readable for good
+  }
+  read_channel(now);
+  if (fds_[kDeadline].revents != 0) deadline_.consume();  // it only woke us; the tracker decides
+  return decide(now);
+}
+
+void Loop::read_signals(MonoTime now) {
+  // Only SIGCONT matters; the others are read to be discarded, including the group signals the
+  // kill policy makes the watchdog send to itself.
+  while (const auto info = signals_.read_one()) {
+    if (info->ssi_signo == SIGCONT && !policy_) tracker_.resume(now);
+  }
+}
+
+void Loop::read_channel(MonoTime now) {
+  channel_drained_ = true;
+  std::array<std::uint8_t, 4096> buffer;
+  for (int i = 0; i < kMaxReadsPerTurn; ++i) {
+    if (fds_[kChannel].fd < 0) return;
+    const ssize_t n =
+        retry_on_eintr([&] { return ::recv(fds_[kChannel].fd, buffer.data(), buffer.size(), MSG_DONTWAIT); });
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+    if (n <= 0) return on_end_of_stream();  // EOF, or the connection broke (reset)
+    if (!policy_) feed(std::span<const std::uint8_t>(buffer.data(), static_cast<std::size_t>(n)), now);
+  }
+  channel_drained_ = false;
+}
+
+void Loop::feed(std::span<const std::uint8_t> bytes, MonoTime now) {
+  while (fds_[kChannel].fd >= 0) {
+    DecodeResult result = decoder_.next(bytes);
+    if (std::holds_alternative<NeedMoreBytes>(result)) return;
+    if (const auto* violation = std::get_if<FrameViolation>(&result)) return protocol_violation(to_string(*violation));
+    on_frame(std::get<Frame>(result), now);
+  }
+}
+
+void Loop::on_frame(const Frame& frame, MonoTime now) {
+  if (const auto* hello = std::get_if<HelloBody>(&frame.body)) return on_hello(*hello);
+  switch (frame_type(frame.body)) {
+    case FrameType::kHeartbeat: tracker_.on_heartbeat(now); break;
+    case FrameType::kPause: tracker_.pause(now); break;
+    case FrameType::kResume: tracker_.resume(now); break;
+    case FrameType::kHello:
+    case FrameType::kGoodbye: break;  // the decoder remembers the goodbye
+  }
+}
+
+void Loop::on_hello(const HelloBody& hello) {
+  if (hello.timeout != session_.timeout) {
+    return protocol_violation(hello_timeout_mismatch(hello.timeout, session_.timeout));
+  }
+  if (session_.pinger_pid > 0 && hello.pid != session_.pinger_pid) {
+    return protocol_violation(hello_pid_mismatch(hello.pid, session_.pinger_pid));
+  }
+  hello_ = hello;
+}
+
+void Loop::on_end_of_stream() {
+  fds_[kChannel].fd = -1;
+  channel_closed_ = true;
+  decoder_.end_of_stream();
+}
+
+void Loop::protocol_violation(std::string_view what) {
+  log_line(violation_message(what));
+  fds_[kChannel].fd = -1;  // silence from now on; the deadline keeps running
+}
+
+Loop::Result Loop::decide(MonoTime now) {
+  if (policy_) return drive_policy(now);
+  if (pinger_exited_ || channel_closed_) return ended();
+  if (channel_drained_ && tracker_.expired(now)) return expire(now);
+  return arm_deadline();
+}
+
+Loop::Result Loop::ended() const {
+  if (decoder_.goodbye_received()) return WatchdogOutcome::kGoodbye;
+  log_line(vanished_message(hello_ ? hello_->pid : session_.pinger_pid));
+  return WatchdogOutcome::kPingerVanished;
+}
+
+Loop::Result Loop::expire(MonoTime now) {
+  log_line(expiry_message(session_.target, tracker_.silence(now)));
+  policy_.emplace(targets(), session_.kill);
+  if (auto error = deadline_.disarm()) return fail(*error);
+  return apply(policy_->on_expired(), now);
+}
+
+Loop::Result Loop::drive_policy(MonoTime now) {
+  if (pinger_exited_ && !pinger_exit_handled_) {
+    pinger_exit_handled_ = true;
+    if (Result outcome = apply(policy_->on_pinger_exited(), now)) return outcome;
+  }
+  // Read only now: if the step above re-armed the grace timer, an expiry of the old arming is gone.
+  if (grace_.consume()) return apply(policy_->on_grace_elapsed(), now);
+  return std::nullopt;
+}
+
+Loop::Result Loop::apply(const KillStep& step, MonoTime now) {
+  for (const SignalAction& action : step.signals) send(action);
+  if (step.arm_grace_timer) {
+    if (auto error = grace_.arm_at(now + *step.arm_grace_timer)) return fail(*error);
+  }
+  if (step.finished) return WatchdogOutcome::kPingerStopped;
+  return std::nullopt;
+}
+
+void Loop::send(const SignalAction& action) const {
+  if (action.target == SignalTarget::kPinger) {
+    const auto error = pidfd_send(session_.pinger.get(), action.signal);
+    // ESRCH: it has just terminated; the pidfd reports that on the next turn.
+    if (error && error->err != ESRCH) log_line("watchdog: cannot signal better_ping: " + error->message());
+    return;
+  }
+  if (action.id <= 1) return;  // the policy never asks for this; kill(-1) would hit everyone
+  if (::kill(-action.id, action.signal) != 0 && errno != ESRCH) {
+    log_line("watchdog: cannot signal process group " + std::to_string(action.id) + ": " +
+             last_error("kill").message());
+  }
+}
+
+Loop::Result Loop::arm_deadline() {
+  const std::optional<MonoTime> deadline = tracker_.deadline();
+  const auto error = deadline ? deadline_.arm_at(*deadline) : deadline_.disarm();
+  if (error) return fail(*error);
+  return std::nullopt;
+}
+
+void Loop::drain_before_close() const {
+  if (channel_closed_) return;
+  std::array<std::uint8_t, 4096> buffer;
+  for (int i = 0; i < kMaxReadsBeforeClose; ++i) {
+    if (::recv(session_.channel.get(), buffer.data(), buffer.size(), MSG_DONTWAIT) <= 0) return;
+  }
+}
+
+KillTargets Loop::targets() const {
+  KillTargets t;
+  t.pinger_pid = hello_ ? hello_->pid : session_.pinger_pid;
+  t.pinger_pgid = hello_ ? hello_->pgid : 0;
+  t.pinger_led_group = hello_ && hello_->leads_group();
+  t.watchdog_pid = own_pid_;
+  t.watchdog_pgid = own_pgid_;
+  return t;
+}
+
+}  // namespace
+
+WatchdogOutcome run_watchdog(WatchdogSession session, const SignalFd& signals) {
+  auto deadline = MonoTimer::create();
+  if (!deadline) return fail(deadline.error());
+  auto grace = MonoTimer::create();
+  if (!grace) return fail(grace.error());
+  Loop loop(std::move(session), signals, std::move(*deadline), std::move(*grace));
+  return loop.run();
+}
+
+}  // namespace bp
