@@ -135,8 +135,8 @@ std::optional<SysError> IcmpSocket::apply_timestamps() const {
   // reply arrives (RX): the RTT then excludes our own scheduling. TX_SCHED rather than the
   // driver's TX_SOFTWARE stamp: the driver stamp comes after every packet tap on the device, so
   // it runs late by the taps' own work (about 2 us on a veth with tcpdump attached), while the
-  // device queue it leaves out is empty for a ping. OPT_ID numbers the TX stamps; OPT_TSONLY
-  // keeps the packet itself out of the error queue.
+  // device queue that TX_SCHED counts in is empty for an ordinary ping (bench/rtt_accuracy.sh).
+  // OPT_ID numbers the TX stamps; OPT_TSONLY keeps the packet itself out of the error queue.
   const int flags = SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_RX_SOFTWARE |
                     SOF_TIMESTAMPING_TX_SCHED | SOF_TIMESTAMPING_OPT_ID |
                     SOF_TIMESTAMPING_OPT_TSONLY;
