@@ -1,13 +1,28 @@
 // better_ping: the pinger under supervision. Same set-up and loop as ping; after dropping every
 // capability it starts the watchdog, which stops it after --watchdog-timeout of silence.
 
+#include <time.h>
+
 #include <cstdio>
 
 #include "ping/ping_setup.h"
+#include "ping/supervision.h"
 #include "ping/watchdog_link.h"
+
+namespace {
+
+bp::MonoTime mono_now() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return bp::MonoTime(std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec));
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   const auto program = bp::program_name_from_argv0(argc > 0 ? argv[0] : "better_ping");
+  // Read (and unset, so the watchdog does not inherit it) systemd's keep-alive request first.
+  auto systemd = bp::SystemdNotifier::from_environment();
   auto setup = bp::prepare_ping(bp::CommandFlavor::kBetterPing, program, argc, argv);
   if (!setup) return bp::report_early_exit(setup.error());
 
@@ -18,8 +33,11 @@ int main(int argc, char** argv) {
                  link.error().c_str());
     return bp::kExitWatchdogFailed;
   }
+  bp::Supervision supervision(*link, std::move(systemd), setup->target.name);
+  supervision.ready(mono_now());
   const bp::LoopResult result = bp::run_ping_loop(program, setup->options, setup->target,
-                                                  setup->socket, setup->signals, &*link);
+                                                  setup->socket, setup->signals, &supervision);
+  supervision.stopping();
   if (result.stop_signal && link->sent_by_watchdog(*result.stop_signal)) {
     link->abandon();
     return bp::kExitStoppedByWatchdog;

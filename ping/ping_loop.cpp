@@ -88,7 +88,8 @@ class PingLoop {
         receive_storage_(new std::uint8_t[kReceiveBufferSize]),  // untouched until used
         receive_buffer_(receive_storage_.get(), kReceiveBufferSize),
         timestamps_(!options.flood),
-        flood_path_(options.interval == Duration::zero()) {
+        flood_path_(options.interval == Duration::zero()),
+        marks_(options.flood && !options.quiet && isatty(STDOUT_FILENO) == 1) {
     payload_.resize(options.payload_size);
     if (options.pattern) {
       fill_payload(payload_, *options.pattern);
@@ -115,7 +116,10 @@ class PingLoop {
     bool signal = false;
   };
   static constexpr int kAuxPollEvery = 64;
+  void mark(FloodMark m);
   bool wait_and_handle();
+  void tick_observer(MonoTime now);
+  std::optional<MonoTime> next_wakeup() const;
   bool receive_one_blocking();
   Readiness wait(std::optional<MonoTime> until, bool aux_only);
   bool handle_signals();
@@ -155,9 +159,11 @@ class PingLoop {
   std::span<std::uint8_t> receive_buffer_;
   bool timestamps_;
   bool flood_path_;  // interval 0: a reply makes the next probe due at once
+  bool marks_;       // flood marks: -f, not -q, stdout a terminal
   int packets_since_aux_poll_ = 0;
   std::optional<MonoTime> send_blocked_until_;
   std::optional<int> exit_override_;
+  std::optional<Duration> last_rtt_;
   std::optional<signalfd_siginfo> stop_signal_;
   Output output_;
 };
@@ -175,6 +181,7 @@ LoopResult PingLoop::run() {
   for (;;) {
     const MonoTime now = mono_now();
     if (schedule_->finished(now)) break;
+    tick_observer(now);
     send_due_probes(now);
     output_.flush();
     if (schedule_->finished(now)) break;
@@ -190,8 +197,24 @@ LoopResult PingLoop::run() {
   return result;
 }
 
+void PingLoop::tick_observer(MonoTime now) {
+  if (observer_ == nullptr) return;
+  const auto due = observer_->next_tick();
+  if (!due || now < *due) return;
+  const SequenceCounts& c = tracker_.counts();
+  observer_->on_tick(now, LoopProgress{c.transmitted, c.received, last_rtt_});
+}
+
+std::optional<MonoTime> PingLoop::next_wakeup() const {
+  auto wake = schedule_->next_wakeup(tracker_.in_flight());
+  if (observer_ != nullptr) {
+    if (const auto tick = observer_->next_tick(); tick && (!wake || *tick < *wake)) wake = tick;
+  }
+  return wake;
+}
+
 bool PingLoop::wait_and_handle() {
-  const Readiness ready = wait(schedule_->next_wakeup(tracker_.in_flight()), false);
+  const Readiness ready = wait(next_wakeup(), false);
   if (ready.signal && handle_signals()) return true;
   const MonoTime now = mono_now();
   if (ready.socket_error) drain_error_queue();
@@ -215,10 +238,17 @@ bool PingLoop::receive_one_blocking() {
   }
   if (!timed_out && ++packets_since_aux_poll_ < kAuxPollEvery) return false;
   packets_since_aux_poll_ = 0;
+  tick_observer(mono_now());
   const Readiness ready = wait(mono_now(), true);
   if (ready.signal && handle_signals()) return true;
   if (ready.socket_error) drain_error_queue();
   return false;
+}
+
+// Flood marks are terminal animation ("\b \b" erases a dot): written only to a terminal, so
+// logs and pipes get plain lines.
+void PingLoop::mark(FloodMark m) {
+  if (marks_) output_.out += flood_mark(m);
 }
 
 void PingLoop::print_header() {
@@ -262,13 +292,13 @@ void PingLoop::send_probe(MonoTime now) {
   schedule_->on_sent(now);
   if (err == 0) {
     if (timestamps_) tx_stamps_.on_sent(seq);
-    if (options_.flood && !options_.quiet) output_.out += flood_mark(FloodMark::kSent);
+    if (options_.flood) mark(FloodMark::kSent);
     return;
   }
   // A hard local error still counts as transmitted (iputils). The error queue may say more.
   ++local_errors_;
-  if (options_.flood) {
-    output_.out += flood_mark(FloodMark::kLocalError);
+  if (marks_) {
+    mark(FloodMark::kLocalError);
   } else {
     output_.err += format_send_error(program_, std::strerror(err));
   }
@@ -312,7 +342,10 @@ bool PingLoop::handle_signals() {
       return true;
     }
     if (sig == SIGQUIT) {
-      output_.err += format_status_line(summary().counts, rtt_figures());
+      std::string line = format_status_line(summary().counts, rtt_figures());
+      // "\r" returns to the start of a terminal line; a log file gets the plain line.
+      if (!isatty(STDERR_FILENO) && !line.empty() && line.front() == '\r') line.erase(0, 1);
+      output_.err += line;
     } else if (observer_ != nullptr) {
       if (auto code = observer_->on_other_signal(*info)) {
         exit_override_ = *code;
@@ -377,7 +410,7 @@ void PingLoop::on_echo_reply(const EchoReply& reply, const Envelope& envelope,
   if (!reply.checksum_ok) {
     ++corrupted_;
     if (options_.flood) {
-      output_.out += flood_mark(FloodMark::kBadChecksum);
+      mark(FloodMark::kBadChecksum);
     } else if (!options_.quiet) {
       ReplyLine line;
       line.timestamp = stamp(packet.kernel_rx);
@@ -399,13 +432,14 @@ void PingLoop::on_echo_reply(const EchoReply& reply, const Envelope& envelope,
   const bool different_address = !(from == target_.address);
   const bool first = match.kind == ReplyKind::First;
   if (first) {
+    last_rtt_ = rtt;
     schedule_->on_reply(now, rtt);
     if (observer_ != nullptr && !mismatch && !truncated && !different_address) {
       observer_->on_valid_reply(reply.sequence, rtt);
     }
   }
   if (options_.flood) {
-    if (first) output_.out += flood_mark(FloodMark::kReply);
+    if (first) mark(FloodMark::kReply);
     return;
   }
   if (options_.quiet) return;
@@ -440,7 +474,7 @@ void PingLoop::on_remote_error(const RemoteError& error) {
   if (!tracker_.on_error(quoted->sequence)) return;  // not a probe we sent
   schedule_->on_error();
   if (options_.flood) {
-    output_.out += flood_mark(FloodMark::kIcmpError);
+    mark(FloodMark::kIcmpError);
     return;
   }
   if (options_.quiet) return;
@@ -455,8 +489,8 @@ void PingLoop::on_remote_error(const RemoteError& error) {
 
 void PingLoop::on_local_error(const LocalError& error) {
   ++local_errors_;
-  if (options_.flood) {
-    output_.out += flood_mark(FloodMark::kLocalError);
+  if (marks_) {
+    mark(FloodMark::kLocalError);
   } else if (error.err == EMSGSIZE) {
     output_.err += format_local_error_mtu(program_, error.info);
   } else {

@@ -30,6 +30,13 @@ struct PingTarget {
   std::optional<IpAddress> source;  // with -I: the source address, shown in the header
 };
 
+// What the loop has seen so far, for periodic status reports.
+struct LoopProgress {
+  std::uint64_t transmitted = 0;
+  std::uint64_t received = 0;
+  std::optional<Duration> last_rtt;
+};
+
 class PingObserver {
  public:
   virtual ~PingObserver() = default;
@@ -42,6 +49,10 @@ class PingObserver {
   virtual std::optional<int> on_extra_fd_ready() { return std::nullopt; }
   // A signal other than SIGINT/SIGTERM/SIGQUIT from the loop's signal set arrived.
   virtual std::optional<int> on_other_signal(const signalfd_siginfo&) { return std::nullopt; }
+  // A periodic duty (systemd's keep-alive and status): when it is next due (CLOCK_MONOTONIC),
+  // and the call the loop makes once that time has come. The loop wakes for it.
+  virtual std::optional<MonoTime> next_tick() const { return std::nullopt; }
+  virtual void on_tick(MonoTime /*now*/, const LoopProgress& /*progress*/) {}
 };
 
 struct LoopResult {

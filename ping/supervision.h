@@ -1,0 +1,44 @@
+#pragma once
+// Everything that watches better_ping's loop from outside, as one PingObserver: the watchdog
+// link (heartbeats, channel, job control) and, under systemd, the service manager (keep-alive
+// and status).
+
+#include <optional>
+#include <string>
+
+#include "ping/ping_loop.h"
+#include "ping/watchdog_link.h"
+#include "shared/systemd_notify.h"
+
+namespace bp {
+
+class Supervision final : public PingObserver {
+ public:
+  Supervision(WatchdogLink& link, std::optional<SystemdNotifier> systemd, std::string target);
+
+  void on_valid_reply(std::uint16_t sequence, Duration rtt) override;
+  int extra_fd() const override { return link_.extra_fd(); }
+  std::optional<int> on_extra_fd_ready() override { return link_.on_extra_fd_ready(); }
+  std::optional<int> on_other_signal(const signalfd_siginfo& info) override {
+    return link_.on_other_signal(info);
+  }
+  std::optional<MonoTime> next_tick() const override { return next_tick_; }
+  void on_tick(MonoTime now, const LoopProgress& progress) override;
+
+  // Tells systemd the service is up (a no-op without systemd). Call before the loop starts.
+  void ready(MonoTime now);
+  void stopping() const;
+
+ private:
+  static constexpr Duration kStatusEvery = std::chrono::seconds(1);
+
+  WatchdogLink& link_;
+  std::optional<SystemdNotifier> systemd_;
+  std::string target_;
+  std::optional<MonoTime> next_tick_;  // only under systemd
+};
+
+// "198.18.0.2: 12 sent, 11 received, 8.33% loss, last rtt 0.023 ms" (pure, for STATUS=).
+std::string service_status(const std::string& target, const LoopProgress& progress);
+
+}  // namespace bp
