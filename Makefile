@@ -10,7 +10,10 @@ ifneq ($(SANITIZE),)
   BUILD_TYPE := Debug
 endif
 
-.PHONY: all build deps test unit integration demo bench setcap clean
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+.PHONY: all build deps test unit integration demo bench setcap install deb clean
 
 all: build
 
@@ -18,7 +21,8 @@ deps:
 	@scripts/install-deps
 
 $(BUILD_DIR)/CMakeCache.txt:
-	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DBP_SANITIZE=$(SANITIZE) $(CMAKE_FLAGS)
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DBP_SANITIZE=$(SANITIZE) \
+	  -DCMAKE_INSTALL_PREFIX=$(PREFIX) $(CMAKE_FLAGS)
 
 build: $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j $(JOBS)
@@ -50,6 +54,22 @@ setcap: build
 	setcap cap_net_raw+p $(BUILD_DIR)/bin/ping $(BUILD_DIR)/bin/better_ping
 	@getcap $(BUILD_DIR)/bin/ping $(BUILD_DIR)/bin/better_ping
 
+# Installs better_ping (bin), bping (bin: the plain pinger, never named ping), watchdog
+# (libexec/better_ping), the systemd unit, man pages and bash completion. The prefix is compiled
+# in (better_ping finds its watchdog there), so it is set again at configure time here. Without
+# DESTDIR the installed programs get cap_net_raw+p (a warning says so if that fails).
+install: deps
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_INSTALL_PREFIX=$(PREFIX)
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+	DESTDIR=$(DESTDIR) cmake --install $(BUILD_DIR)
+
+# A Debian package in build-deb/ (prefix /usr; its postinst sets the capability).
+deb: deps
+	cmake -S . -B build-deb -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr -DBP_TESTS=OFF
+	cmake --build build-deb -j $(JOBS)
+	cd build-deb && cpack -G DEB
+	@ls build-deb/*.deb
+
 clean:
-	rm -rf build build-sanitize
+	rm -rf build build-sanitize build-deb
 	rm -f better_ping

@@ -20,6 +20,9 @@
 #ifndef BP_LIBEXEC_WATCHDOG
 #define BP_LIBEXEC_WATCHDOG "/usr/local/libexec/better_ping/watchdog"
 #endif
+#ifndef BP_INSTALLED_BETTER_PING
+#define BP_INSTALLED_BETTER_PING "/usr/local/bin/better_ping"
+#endif
 
 namespace bp {
 namespace {
@@ -27,17 +30,19 @@ namespace {
 constexpr std::size_t kMaxPendingBytes = 64 * kFrameSize;
 constexpr std::chrono::milliseconds kReapWait{1000};
 
-std::string own_directory() {
+std::string own_path() {
   std::array<char, 4096> path{};
   const ssize_t n = readlink("/proc/self/exe", path.data(), path.size() - 1);
-  if (n <= 0) return {};
-  std::string p(path.data(), static_cast<std::size_t>(n));
-  return p.substr(0, p.rfind('/'));
+  return n > 0 ? std::string(path.data(), static_cast<std::size_t>(n)) : std::string();
 }
 
+// The installed better_ping uses only the installed watchdog (whatever else sits in its bin
+// directory); a copy elsewhere, such as the build tree, uses the one beside it first. Never
+// the current directory or $PATH.
 Expected<std::string, std::string> find_watchdog() {
-  const std::string beside = own_directory() + "/watchdog";
-  if (access(beside.c_str(), X_OK) == 0) return beside;
+  const std::string self = own_path();
+  const std::string beside = self.substr(0, self.rfind('/') + 1) + "watchdog";
+  if (self != BP_INSTALLED_BETTER_PING && access(beside.c_str(), X_OK) == 0) return beside;
   if (access(BP_LIBEXEC_WATCHDOG, X_OK) == 0) return std::string(BP_LIBEXEC_WATCHDOG);
   return Unexpected{"cannot find the watchdog program: neither " + beside + " nor " +
                     BP_LIBEXEC_WATCHDOG + " is executable"};
