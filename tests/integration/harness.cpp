@@ -77,9 +77,12 @@ int remaining_ms(Clock::time_point until) {
 
 // Runs in the forked child: only plain system calls, then exec. Never returns.
 [[noreturn]] void exec_child(const std::string& program, std::vector<char*>& argv, int netns_fd,
-                             const std::optional<UserIds>& user, int null_fd, int out_fd,
+                             const std::optional<UserIds>& user,
+                             std::optional<pid_t> process_group, int in_fd, int out_fd,
                              int err_fd, pid_t parent) {
-  if (::dup2(null_fd, 0) < 0 || ::dup2(out_fd, 1) < 0 || ::dup2(err_fd, 2) < 0) ::_exit(126);
+  if (::dup2(in_fd, 0) < 0 || ::dup2(out_fd, 1) < 0 || ::dup2(err_fd, 2) < 0) ::_exit(126);
+  // The parent makes the same call, so the group exists whichever of the two runs first.
+  if (process_group && ::setpgid(0, *process_group) != 0) fail("setpgid");
   // A background shell may have left these ignored, and ignored signals survive exec.
   for (int sig : {SIGINT, SIGTERM, SIGQUIT, SIGPIPE, SIGHUP}) ::signal(sig, SIG_DFL);
   sigset_t none;
@@ -122,6 +125,14 @@ std::vector<std::string> ping_command(std::vector<std::string> args) {
   return args;
 }
 
+std::string better_ping_binary() { return std::string(BP_BIN_DIR) + "/better_ping"; }
+std::string watchdog_binary() { return std::string(BP_BIN_DIR) + "/watchdog"; }
+
+std::vector<std::string> better_ping_command(std::vector<std::string> args) {
+  args.insert(args.begin(), better_ping_binary());
+  return args;
+}
+
 // --- RunResult -------------------------------------------------------------------------------
 
 std::vector<std::string> RunResult::out_lines() const { return split_lines(out); }
@@ -160,13 +171,16 @@ Process::Process(Process&& other) noexcept
       deadline_(other.deadline_),
       out_(std::move(other.out_)),
       err_(std::move(other.err_)),
-      reaped_(other.reaped_) {}
+      reaped_(other.reaped_),
+      leads_group_(other.leads_group_) {}
 
 Process Process::start(const std::vector<std::string>& argv, const Launch& launch) {
   if (argv.empty()) throw std::runtime_error("Process::start: empty argv");
   const std::string program = resolve_program(argv.front());
   const auto name = std::filesystem::path(program).filename();
-  if (launch.netns.empty() && name == std::filesystem::path(ping_binary()).filename()) {
+  const bool is_a_pinger = name == std::filesystem::path(ping_binary()).filename() ||
+                           name == std::filesystem::path(better_ping_binary()).filename();
+  if (launch.netns.empty() && is_a_pinger) {
     // The network rule: probes never leave the namespaces the tests create.
     throw std::logic_error("refusing to run " + program + " outside a test namespace");
   }
@@ -194,8 +208,15 @@ Process Process::start(const std::vector<std::string>& argv, const Launch& launc
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error(errno_text("fork"));
   if (pid == 0) {
-    exec_child(program, c_argv, netns.get(), launch.user, null_fd.get(), out_write.get(),
-               err_write.get(), parent);
+    const int in_fd = launch.stdin_fd >= 0 ? launch.stdin_fd : null_fd.get();
+    exec_child(program, c_argv, netns.get(), launch.user, launch.process_group, in_fd,
+               out_write.get(), err_write.get(), parent);
+  }
+  // EACCES: the child has already exec'd, so it has already made the same call itself.
+  if (launch.process_group && ::setpgid(pid, *launch.process_group) != 0 && errno != EACCES) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    throw std::runtime_error(errno_text("setpgid"));
   }
   // A pidfd of an unreaped child stays valid even if it has already exited.
   bp::UniqueFd pidfd(pidfd_open(pid));
@@ -204,12 +225,16 @@ Process Process::start(const std::vector<std::string>& argv, const Launch& launc
     ::waitpid(pid, nullptr, 0);
     throw std::runtime_error(errno_text("pidfd_open"));
   }
-  return Process(pid, std::move(pidfd), std::move(out_read), std::move(err_read), started,
-                 launch.timeout);
+  Process process(pid, std::move(pidfd), std::move(out_read), std::move(err_read), started,
+                  launch.timeout);
+  process.leads_group_ = launch.process_group == 0;
+  return process;
 }
 
 Process::~Process() {
   if (pid_ <= 0 || reaped_) return;
+  // While it is unreaped its pid is still its group's ID, so this cannot hit a stranger.
+  if (leads_group_) ::kill(-pid_, SIGKILL);
   pidfd_send_signal(pidfd_, SIGKILL);
   ::waitpid(pid_, nullptr, 0);
 }
@@ -267,13 +292,42 @@ bool Process::wait_for_lines(const std::regex& line, std::size_t count,
       timeout);
 }
 
+bool Process::wait_for_stderr(const std::function<bool(const std::string&)>& done,
+                              std::chrono::milliseconds timeout) {
+  const auto until = std::min(Clock::now() + timeout, deadline_);
+  while (!done(err_)) {
+    if (Clock::now() >= until || !pump(until)) return done(err_);
+  }
+  return true;
+}
+
+void Process::keep_reading(std::chrono::milliseconds duration) {
+  const auto until = std::min(Clock::now() + duration, deadline_);
+  while (Clock::now() < until && pump(until)) {
+  }
+}
+
+bp::UniqueFd Process::release_stdout() { return std::move(out_fd_); }
+
 void Process::send_signal(int sig) {
   if (!reaped_) pidfd_send_signal(pidfd_, sig);
 }
 
+void Process::signal_group(int sig) {
+  if (!leads_group_ || pid_ == ::getpgrp()) {
+    throw std::logic_error("signal_group: the process does not lead a group of its own");
+  }
+  if (!reaped_) ::kill(-pid_, sig);
+}
+
 std::optional<ProcessCaps> Process::caps() const {
   if (exited()) return std::nullopt;
-  std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+  return process_caps(pid_);
+}
+
+std::optional<ProcessCaps> process_caps(pid_t pid) {
+  if (process_gone(pid)) return std::nullopt;
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
   ProcessCaps caps;
   const std::pair<const char*, std::string*> fields[] = {
       {"CapInh:", &caps.inheritable}, {"CapPrm:", &caps.permitted}, {"CapEff:", &caps.effective},
@@ -296,7 +350,9 @@ void Process::reap(RunResult& result) {
   while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
   }
   reaped_ = true;
-  result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started_);
+  result.exited_at = Clock::now();
+  result.exited_at_wall = std::chrono::system_clock::now();
+  result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(result.exited_at - started_);
   if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) result.term_signal = WTERMSIG(status);
 }
@@ -312,6 +368,7 @@ RunResult Process::finish() {
     }
   }
   if (!exited()) {
+    if (leads_group_) ::kill(-pid_, SIGKILL);
     pidfd_send_signal(pidfd_, SIGKILL);
     result.timed_out = true;
   }
@@ -334,11 +391,92 @@ RunResult run(const std::vector<std::string>& argv, const Launch& launch) {
 }
 
 void run_checked(const std::vector<std::string>& argv, const std::string& netns) {
-  const RunResult r = run(argv, {.netns = netns, .user = std::nullopt, .timeout = 10s});
+  const RunResult r = run(argv, {.netns = netns, .user = std::nullopt, .timeout = 10s,
+                                   .process_group = std::nullopt, .stdin_fd = -1});
   if (r.exit_code != 0) {
     throw std::runtime_error("setup command failed" + (netns.empty() ? "" : " in " + netns) +
                              ": " + join(argv) + ": " + r.err);
   }
+}
+
+// --- /proc -----------------------------------------------------------------------------------
+
+std::optional<char> process_state(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text;
+  if (!std::getline(stat, text)) return std::nullopt;
+  // "PID (COMM) S ...": COMM may hold spaces and parentheses; the state follows the last ')'.
+  const auto close = text.rfind(')');
+  if (close == std::string::npos || close + 2 >= text.size()) return std::nullopt;
+  return text[close + 2];
+}
+
+bool process_gone(pid_t pid) {
+  const auto state = process_state(pid);
+  return !state || *state == 'Z';
+}
+
+bool wait_until_gone(pid_t pid, std::chrono::milliseconds timeout) {
+  const auto until = Clock::now() + timeout;
+  while (!process_gone(pid)) {
+    if (Clock::now() >= until) return false;
+    ::usleep(5'000);
+  }
+  return true;
+}
+
+std::string process_name(pid_t pid) {
+  std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
+  std::string name;
+  std::getline(comm, name);
+  return name;
+}
+
+std::vector<pid_t> child_processes(pid_t parent) {
+  std::vector<pid_t> children;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream stat(entry.path() / "stat");
+    std::string text;
+    if (!std::getline(stat, text)) continue;  // it has just gone
+    const auto close = text.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream fields(text.substr(close + 1));
+    char state = 0;
+    pid_t ppid = 0;
+    if (fields >> state >> ppid && ppid == parent) {
+      children.push_back(static_cast<pid_t>(std::stol(name)));
+    }
+  }
+  return children;
+}
+
+std::optional<pid_t> wait_for_child_named(pid_t parent, const std::string& name,
+                                          std::chrono::milliseconds timeout) {
+  const auto until = Clock::now() + timeout;
+  for (;;) {
+    for (pid_t child : child_processes(parent)) {
+      if (process_name(child) == name) return child;
+    }
+    if (Clock::now() >= until) return std::nullopt;
+    ::usleep(5'000);
+  }
+}
+
+std::vector<unsigned long> socket_inodes(pid_t pid) {
+  std::vector<unsigned long> inodes;
+  static const std::regex socket_link(R"(socket:\[(\d+)\])");
+  std::error_code ec;
+  const std::filesystem::path fd_dir = "/proc/" + std::to_string(pid) + "/fd";
+  for (const auto& entry : std::filesystem::directory_iterator(fd_dir, ec)) {
+    std::error_code link_ec;
+    const std::string target = std::filesystem::read_symlink(entry.path(), link_ec).string();
+    std::smatch m;
+    if (!link_ec && std::regex_match(target, m, socket_link)) inodes.push_back(std::stoul(m[1]));
+  }
+  return inodes;
 }
 
 // --- namespaces ------------------------------------------------------------------------------

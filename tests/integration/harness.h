@@ -43,6 +43,12 @@ std::string ping_binary();
 // An argv vector: the ping under test followed by `args`.
 std::vector<std::string> ping_command(std::vector<std::string> args);
 
+// better_ping and its watchdog from this build: BP_BIN_DIR/better_ping, BP_BIN_DIR/watchdog.
+std::string better_ping_binary();
+std::string watchdog_binary();
+// An argv vector: better_ping followed by `args`.
+std::vector<std::string> better_ping_command(std::vector<std::string> args);
+
 // --- Processes -------------------------------------------------------------------------------
 
 // An identity without privileges: no supplementary groups, no capabilities in any set.
@@ -57,6 +63,10 @@ struct Launch {
   std::string netns;                          // namespace name (ip netns); empty: the caller's
   std::optional<UserIds> user;                // if set, drop to this identity before exec
   std::chrono::milliseconds timeout = 10s;    // hard limit from start to exit
+  // Process group: nullopt stays in the caller's group; 0 makes the process the leader of a new
+  // group (setpgid(0, 0), as a shell does for a job); a process group ID joins that group.
+  std::optional<pid_t> process_group;
+  int stdin_fd = -1;  // stdin: a descriptor of the caller's (it keeps its copy), -1: /dev/null
 };
 
 // What a finished process left behind.
@@ -67,6 +77,10 @@ struct RunResult {
   std::string out;       // everything it wrote to stdout
   std::string err;       // everything it wrote to stderr
   std::chrono::milliseconds elapsed{};  // from start to exit
+  // When the exit was seen (within a millisecond while finish() waits): on the steady clock,
+  // and on the wall clock to compare with the [seconds.micros] stamps of ping -D.
+  std::chrono::steady_clock::time_point exited_at{};
+  std::chrono::system_clock::time_point exited_at_wall{};
 
   std::vector<std::string> out_lines() const;
   std::vector<std::string> err_lines() const;
@@ -87,8 +101,10 @@ inline constexpr std::string_view kNoCaps = "0000000000000000";
 // A started process with stdout and stderr captured through pipes, stdin from /dev/null,
 // LC_ALL=C. argv[0] is a path or a name looked up in PATH; the program sees the basename as
 // its argv[0] (so messages read "ping: ..." whatever the path). The process is killed with
-// SIGKILL when it is destroyed while still running, and when the test process dies.
-// A program named like the ping under test is refused outside a namespace (std::logic_error).
+// SIGKILL when it is destroyed while still running, and when the test process dies; if it was
+// started as the leader of a new process group, the whole group is killed with it.
+// A program named like the ping under test or better_ping is refused outside a namespace
+// (std::logic_error).
 class Process {
  public:
   // Throws std::runtime_error if the process cannot be started (the exec failing is reported
@@ -107,9 +123,26 @@ class Process {
                        std::chrono::milliseconds timeout);
   // Waits until at least `count` complete stdout lines match `line`.
   bool wait_for_lines(const std::regex& line, std::size_t count, std::chrono::milliseconds timeout);
+  // As wait_for_output, on stderr.
+  bool wait_for_stderr(const std::function<bool(const std::string&)>& done,
+                       std::chrono::milliseconds timeout);
+  // Keeps collecting output for `duration` (less if the output closes): a bounded pause.
+  void keep_reading(std::chrono::milliseconds duration);
+  // Output collected so far.
+  const std::string& out_so_far() const { return out_; }
+  const std::string& err_so_far() const { return err_; }
+  // Hands the read end of the stdout pipe to the caller (e.g. as another process's stdin in a
+  // pipeline); stdout is no longer collected. Call it before any wait.
+  bp::UniqueFd release_stdout();
+
+  // Whether it has terminated (it may not be reaped yet).
+  bool has_exited() const { return exited(); }
 
   // Sends `sig` (no-op once the process has been reaped).
   void send_signal(int sig);
+  // Sends `sig` to the process group it leads: only for Launch::process_group = 0, so the
+  // caller's own group is never hit (std::logic_error otherwise). No-op once reaped.
+  void signal_group(int sig);
   // Capability sets while it runs; nullopt once it has exited.
   std::optional<ProcessCaps> caps() const;
 
@@ -134,6 +167,7 @@ class Process {
   std::string out_;
   std::string err_;
   bool reaped_ = false;
+  bool leads_group_ = false;
 };
 
 // Starts `argv` and waits for it to finish (see Process).
@@ -142,6 +176,26 @@ RunResult run(const std::vector<std::string>& argv, const Launch& launch = {});
 // Runs a setup command (ip, iptables, sysctl, setcap...) in `netns` (empty: the caller's) and
 // throws std::runtime_error with its stderr if it does not exit 0.
 void run_checked(const std::vector<std::string>& argv, const std::string& netns = {});
+
+// --- Looking at other processes through /proc ----------------------------------------------
+
+// The state letter of /proc/PID/stat (R, S, D, T, t, Z...), nullopt if there is no such process.
+std::optional<char> process_state(pid_t pid);
+// Gone: no such process, or a zombie (PID 1 of a container may never reap orphans).
+bool process_gone(pid_t pid);
+// Polls until process_gone(pid) or `timeout`; returns whether it is gone.
+bool wait_until_gone(pid_t pid, std::chrono::milliseconds timeout);
+// The command name (/proc/PID/comm), empty if there is no such process.
+std::string process_name(pid_t pid);
+// The processes whose parent is `parent` (scanning /proc), in no particular order.
+std::vector<pid_t> child_processes(pid_t parent);
+// Polls until `parent` has a child named `name` (after its exec) or `timeout`; its pid.
+std::optional<pid_t> wait_for_child_named(pid_t parent, const std::string& name,
+                                          std::chrono::milliseconds timeout);
+// The capability sets of any process; nullopt if it is gone.
+std::optional<ProcessCaps> process_caps(pid_t pid);
+// Inode numbers of the sockets among its open descriptors ("socket:[N]" in /proc/PID/fd).
+std::vector<unsigned long> socket_inodes(pid_t pid);
 
 // --- Network namespaces ----------------------------------------------------------------------
 
