@@ -60,7 +60,10 @@ std::optional<SysError> keep_above_stdio(UniqueFd& fd) {
 
 std::string describe_status(int status) {
   if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
-  if (WIFSIGNALED(status)) return std::string("was killed by signal ") + strsignal(WTERMSIG(status));
+  if (WIFSIGNALED(status)) {
+    return "was killed by signal " + std::to_string(WTERMSIG(status)) + " (" +
+           strsignal(WTERMSIG(status)) + ")";
+  }
   return "stopped";
 }
 
@@ -155,24 +158,20 @@ bool WatchdogLink::flush_pending() {
 std::optional<int> WatchdogLink::on_extra_fd_ready() {
   std::array<char, 256> buffer{};
   const ssize_t n = retry_on_eintr([&] { return ::recv(channel_.get(), buffer.data(), buffer.size(), MSG_DONTWAIT); });
-  if (n == 0) return watchdog_gone("closed the channel");
-  if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
-    return watchdog_gone(std::string("channel error: ") + std::strerror(errno));
-  }
+  // End of stream, or a reset (it died with a heartbeat unread): either way it is gone.
+  if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) return watchdog_gone();
   flush_pending();  // the watchdog never writes; a wake-up is a chance to send what waits
   return std::nullopt;
 }
 
 std::optional<int> WatchdogLink::on_other_signal(const signalfd_siginfo& info) {
   switch (info.ssi_signo) {
-    case SIGCHLD: {
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+    case SIGCHLD:
+      if (waitpid(pid_, &status_, WNOHANG) == pid_) {
         reaped_ = true;
-        return watchdog_gone(describe_status(status));
+        return watchdog_gone();
       }
       return std::nullopt;
-    }
     case SIGTSTP:
       stop_for_job_control();
       return std::nullopt;
@@ -191,14 +190,10 @@ void WatchdogLink::stop_for_job_control() {
   kill(getpid(), SIGSTOP);
 }
 
-std::optional<int> WatchdogLink::watchdog_gone(const std::string& why) {
-  std::string text = why;
-  if (!reaped_) {
-    const int status = reap(std::chrono::milliseconds(200));
-    text += " and " + describe_status(status);
-  }
+std::optional<int> WatchdogLink::watchdog_gone() {
+  if (!reaped_) reap(std::chrono::milliseconds(200));
   std::fprintf(stderr, "%s: the watchdog (pid %d) %s; stopping\n", program_.c_str(),
-               static_cast<int>(pid_), text.c_str());
+               static_cast<int>(pid_), describe_status(status_).c_str());
   channel_.reset();
   return kExitWatchdogFailed;
 }
@@ -208,10 +203,9 @@ int WatchdogLink::reap(std::chrono::milliseconds wait) {
   if (!child_pidfd_ || retry_on_eintr([&] { return ::poll(&p, 1, static_cast<int>(wait.count())); }) != 1) {
     kill(pid_, SIGKILL);  // it did not leave in time: no orphan either way
   }
-  int status = 0;
-  retry_on_eintr([&] { return waitpid(pid_, &status, 0); });
+  retry_on_eintr([&] { return waitpid(pid_, &status_, 0); });
   reaped_ = true;
-  return status;
+  return status_;
 }
 
 void WatchdogLink::finish() {

@@ -65,7 +65,8 @@ class WatchdogLink : public PingObserver {
         child_pidfd_(std::move(child_pidfd)) {}
   void send_frame(const FrameBody& body);
   bool flush_pending();
-  std::optional<int> watchdog_gone(const std::string& why);
+  // It died or left: reap it, say how it ended, and end the run with 125.
+  std::optional<int> watchdog_gone();
   // Waits for the watchdog to exit (SIGKILL after `wait`), reaps it, returns its wait status.
   int reap(std::chrono::milliseconds wait);
   void stop_for_job_control();
@@ -77,6 +78,7 @@ class WatchdogLink : public PingObserver {
   FrameEncoder encoder_;
   std::string pending_;   // bytes the socket did not take yet
   bool reaped_ = false;
+  int status_ = 0;  // its wait status, once reaped
 };
 
 }  // namespace bp

@@ -15,6 +15,7 @@
 #include "shared/pidfd.h"
 #include "watchdog/mono_timer.h"
 #include "watchdog/watchdog_messages.h"
+#include "watchdog/watchdog_setup.h"
 
 namespace bp {
 namespace {
@@ -24,6 +25,7 @@ namespace {
 constexpr int kMaxReadsPerTurn = 64;
 // Bounds the final read before close.
 constexpr int kMaxReadsBeforeClose = 256;
+constexpr std::chrono::milliseconds kReaderDrainBound{500};  // at most, before the group is signalled
 
 void log_line(std::string line) {
   line += '\n';
@@ -228,6 +230,8 @@ void Loop::send(const SignalAction& action) const {
     return;
   }
   if (action.id <= 1) return;  // the policy never asks for this; kill(-1) would hit everyone
+  // The group's pipe reader (`| tee log`) first gets the chance to take the summary.
+  if (action.signal != SIGKILL) wait_for_reader(session_.output_reader.get(), kReaderDrainBound);
   if (::kill(-action.id, action.signal) != 0 && errno != ESRCH) {
     log_line("watchdog: cannot signal process group " + std::to_string(action.id) + ": " +
              last_error("kill").message());

@@ -38,7 +38,8 @@ int supervise(const bp::WatchdogOptions& options, bp::MonoTime start) {
   auto inherited = bp::adopt_descriptors(options);
   if (!inherited) return report(inherited.error(), kExitUsage);
   bp::WatchdogSession session{std::move(inherited->channel), std::move(inherited->pinger), inherited->pinger_pid,
-                              options.timeout, bp::KillConfig{}, options.target, start};
+                              options.timeout, bp::KillConfig{}, options.target, start,
+                              bp::detach_stdout()};
   session.kill.grace = options.grace;
   return exit_code(bp::run_watchdog(std::move(session), *signals));
 }

@@ -1,8 +1,12 @@
 #include "watchdog/watchdog_setup.h"
 
 #include <signal.h>
+#include <fcntl.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "shared/capabilities.h"
 #include "shared/pidfd.h"
@@ -70,6 +74,29 @@ Expected<InheritedDescriptors, std::string> adopt_descriptors(const WatchdogOpti
   const std::optional<pid_t> pid = pidfd_target(options.pidfd);
   if (!pid) return Unexpected{invalid("--pidfd", options.pidfd, "not a pidfd")};
   return InheritedDescriptors{UniqueFd(options.channel_fd), UniqueFd(options.pidfd), *pid};
+}
+
+UniqueFd detach_stdout() {
+  UniqueFd reader;
+  struct stat st {};
+  if (::fstat(STDOUT_FILENO, &st) == 0 && S_ISFIFO(st.st_mode)) {
+    reader.reset(::open("/proc/self/fd/1", O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+  }
+  const UniqueFd null(::open("/dev/null", O_WRONLY | O_CLOEXEC));
+  if (null) ::dup2(null.get(), STDOUT_FILENO);
+  return reader;
+}
+
+void wait_for_reader(int pipe_read_end, std::chrono::milliseconds bound) {
+  if (pipe_read_end < 0) return;
+  constexpr timespec kStep{0, 5'000'000};
+  for (auto waited = std::chrono::milliseconds(0); waited < bound; waited += std::chrono::milliseconds(5)) {
+    int unread = 0;
+    if (::ioctl(pipe_read_end, FIONREAD, &unread) != 0 || unread == 0) break;
+    ::nanosleep(&kStep, nullptr);
+  }
+  // One more step: the reader may hold the last bytes it read without having written them.
+  ::nanosleep(&kStep, nullptr);
 }
 
 }  // namespace bp

@@ -40,4 +40,15 @@ struct InheritedDescriptors {
 // takes ownership of both. E.g. "invalid --channel-fd=5: not a socket".
 Expected<InheritedDescriptors, std::string> adopt_descriptors(const WatchdogOptions& options);
 
+// The watchdog writes only to stderr, so it lets go of the stdout it inherited from better_ping
+// (pointing it at /dev/null): a reader of better_ping's output (`better_ping HOST | tee log`)
+// then sees end-of-file as soon as better_ping exits. When that stdout is a pipe, a READ end of
+// it is returned, never read from: wait_for_reader() only asks how much is still unread.
+UniqueFd detach_stdout();
+
+// Before the group is signalled: waits, at most `bound`, until the reader of the pipe has
+// taken everything (better_ping's summary), so that it is not killed with the summary still in
+// the pipe. Checks every 5 ms; returns at once for an invalid descriptor.
+void wait_for_reader(int pipe_read_end, std::chrono::milliseconds bound);
+
 }  // namespace bp
