@@ -37,7 +37,6 @@ int main(int argc, char** argv) {
   supervision.ready(mono_now());
   const bp::LoopResult result = bp::run_ping_loop(program, setup->options, setup->target,
                                                   setup->socket, setup->signals, &supervision);
-  supervision.stopping();
   if (result.stop_signal && link->sent_by_watchdog(*result.stop_signal)) {
     link->abandon();
     return bp::kExitStoppedByWatchdog;

@@ -11,7 +11,6 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::nanoseconds;
 
-constexpr std::string_view kFlagLetters = "346DfhnOqvV";
 constexpr std::string_view kValueLetters = "cIilpQstwW";
 // iputils letters this ping does not implement: refused by name rather than as unknown.
 constexpr std::string_view kUnsupportedLetters = "aAbBCdeFHjLmMNrRSTU";

@@ -119,6 +119,7 @@ class PingLoop {
   void mark(FloodMark m);
   bool wait_and_handle();
   void tick_observer(MonoTime now);
+  LoopProgress progress() const;
   std::optional<MonoTime> next_wakeup() const;
   bool receive_one_blocking();
   Readiness wait(std::optional<MonoTime> until, bool aux_only);
@@ -191,6 +192,7 @@ LoopResult PingLoop::run() {
   }
   output_.out += format_summary(summary());
   output_.flush();
+  if (observer_ != nullptr) observer_->on_finish(progress());
   LoopResult result;
   result.exit_code = exit_override_.value_or(schedule_->exit_status());
   result.stop_signal = stop_signal_;
@@ -201,8 +203,12 @@ void PingLoop::tick_observer(MonoTime now) {
   if (observer_ == nullptr) return;
   const auto due = observer_->next_tick();
   if (!due || now < *due) return;
+  observer_->on_tick(now, progress());
+}
+
+LoopProgress PingLoop::progress() const {
   const SequenceCounts& c = tracker_.counts();
-  observer_->on_tick(now, LoopProgress{c.transmitted, c.received, last_rtt_});
+  return LoopProgress{c.transmitted, c.received, last_rtt_};
 }
 
 std::optional<MonoTime> PingLoop::next_wakeup() const {

@@ -18,6 +18,7 @@
 #include "ping/ip_address.h"
 #include "ping/mono_time.h"
 #include "ping/options.h"
+#include "ping/service_status.h"
 #include "shared/signals.h"
 
 namespace bp {
@@ -31,11 +32,7 @@ struct PingTarget {
 };
 
 // What the loop has seen so far, for periodic status reports.
-struct LoopProgress {
-  std::uint64_t transmitted = 0;
-  std::uint64_t received = 0;
-  std::optional<Duration> last_rtt;
-};
+using LoopProgress = ServiceProgress;
 
 class PingObserver {
  public:
@@ -53,6 +50,8 @@ class PingObserver {
   // and the call the loop makes once that time has come. The loop wakes for it.
   virtual std::optional<MonoTime> next_tick() const { return std::nullopt; }
   virtual void on_tick(MonoTime /*now*/, const LoopProgress& /*progress*/) {}
+  // The run is over (the summary is written): the final figures.
+  virtual void on_finish(const LoopProgress& /*progress*/) {}
 };
 
 struct LoopResult {

@@ -1,8 +1,5 @@
 #include "ping/supervision.h"
 
-#include <cstdio>
-
-#include "ping/report.h"
 
 namespace bp {
 
@@ -29,22 +26,10 @@ void Supervision::on_tick(MonoTime now, const LoopProgress& progress) {
   next_tick_ = now + every;
 }
 
-void Supervision::stopping() const {
-  if (systemd_) systemd_->stopping();
-}
-
-std::string service_status(const std::string& target, const LoopProgress& progress) {
-  std::string text = target + ": " + std::to_string(progress.transmitted) + " sent, " +
-                     std::to_string(progress.received) + " received";
-  if (progress.transmitted > 0) {
-    const double loss = 100.0 * static_cast<double>(progress.transmitted - std::min(progress.received, progress.transmitted)) /
-                        static_cast<double>(progress.transmitted);
-    char figure[32];
-    std::snprintf(figure, sizeof figure, "%.3g", loss);
-    text += std::string(", ") + figure + "% loss";
-  }
-  if (progress.last_rtt) text += ", last rtt " + format_rtt_ms(*progress.last_rtt, false) + " ms";
-  return text;
+void Supervision::on_finish(const LoopProgress& progress) {
+  if (!systemd_) return;
+  systemd_->status(service_status(target_, progress));
+  systemd_->stopping();
 }
 
 }  // namespace bp

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "ping/ping_loop.h"
+#include "ping/service_status.h"
 #include "ping/watchdog_link.h"
 #include "shared/systemd_notify.h"
 
@@ -24,10 +25,11 @@ class Supervision final : public PingObserver {
   }
   std::optional<MonoTime> next_tick() const override { return next_tick_; }
   void on_tick(MonoTime now, const LoopProgress& progress) override;
+  // Final STATUS= and STOPPING=1.
+  void on_finish(const LoopProgress& progress) override;
 
   // Tells systemd the service is up (a no-op without systemd). Call before the loop starts.
   void ready(MonoTime now);
-  void stopping() const;
 
  private:
   static constexpr Duration kStatusEvery = std::chrono::seconds(1);
@@ -37,8 +39,5 @@ class Supervision final : public PingObserver {
   std::string target_;
   std::optional<MonoTime> next_tick_;  // only under systemd
 };
-
-// "198.18.0.2: 12 sent, 11 received, 8.33% loss, last rtt 0.023 ms" (pure, for STATUS=).
-std::string service_status(const std::string& target, const LoopProgress& progress);
 
 }  // namespace bp
