@@ -30,15 +30,6 @@ precision_flag() {
 }
 declare -A flag=([ours]=$(precision_flag "$BENCH_OURS") [ref]=$(precision_flag "$BENCH_REF"))
 
-wait_for_line() {       # wait_for_line FILE TEXT SECONDS
-  local i
-  for ((i = 0; i < $3 * 20; i++)); do
-    grep -q "$2" "$1" 2>/dev/null && return 0
-    sleep 0.05
-  done
-  return 1
-}
-
 # One captured run: ping COUNT times while tcpdump records the wire; appends the errors (µs) to
 # err.WHO.CONDITION. tcpdump stops by itself after 2*COUNT packets (or at its time limit).
 capture_run() {

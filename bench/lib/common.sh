@@ -61,6 +61,17 @@ bg_stop_all() {
   for pid in "${BENCH_BG_PIDS[@]}"; do bg_stop "$pid"; done
 }
 
+# Waits (bounded) until FILE has COUNT lines (default 1) containing TEXT; 1 if it never does.
+wait_for_line() {       # wait_for_line FILE TEXT SECONDS [COUNT]
+  local i n
+  for ((i = 0; i < $3 * 20; i++)); do
+    n=$(grep -c -- "$2" "$1" 2>/dev/null || true)
+    [ "${n:-0}" -ge "${4:-1}" ] && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
 # CPU load: one busy loop per core. Each loop is bounded by timeout(1) even if this script is
 # killed with SIGKILL; stop_cpu_load, or the exit of this script, kills them by pid.
 BENCH_LOADER_PIDS=()

@@ -3,6 +3,7 @@
 
 usage: report.py --results FILE --notes FILE --failures FILE --out FILE
                  --ours PATH --ours-version TEXT --ref PATH --ref-version TEXT
+                 [--better-ping PATH --better-ping-version TEXT]
                  --load-start TEXT --load-end TEXT [--quick]
 
 The report is printed on stdout and written to --out: the machine description, one table
@@ -43,6 +44,11 @@ def machine_section(args):
         ("kernel", f"{uname.sysname} {uname.release} {uname.version}"),
         ("load average (1 min) at start / end", f"{args.load_start} / {args.load_end}"),
         ("ours", f"`{args.ours}` ({args.ours_version})"),
+    ]
+    if args.better_ping:
+        rows.append(("ours, supervised", f"`{args.better_ping}` ({args.better_ping_version}), "
+                                         "with the watchdog next to it"))
+    rows += [
         ("iputils (reference)", f"`{args.ref}` ({args.ref_version})"),
         ("test host", "client and target in their own network namespaces, joined by a veth "
                       "pair; pings run in the client namespace to 198.18.0.2"),
@@ -64,9 +70,10 @@ def results_section(rows):
 
 def main():
     parser = argparse.ArgumentParser(usage=__doc__)
-    for name in ("results", "notes", "failures", "out", "ours", "ours-version", "ref",
-                 "ref-version", "load-start", "load-end"):
-        parser.add_argument("--" + name, required=name not in ("notes", "failures"))
+    optional = ("notes", "failures", "better-ping", "better-ping-version")
+    for name in ("results", "notes", "failures", "out", "ours", "ours-version", "better-ping",
+                 "better-ping-version", "ref", "ref-version", "load-start", "load-end"):
+        parser.add_argument("--" + name, required=name not in optional)
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
 

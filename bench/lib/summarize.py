@@ -5,8 +5,9 @@ usage: summarize.py --results FILE --section NAME --metric TEXT [options] OURS_S
 
 Each samples file holds one number per line. The row (one JSON object per line in FILE) has the
 cells of the report table: metric | ours | iputils | ratio | goal | met?
+REF_SAMPLES may be `-` for a metric iputils has no counterpart of (its cell and the ratio: —).
 
-  --stat median|median-abs|p99-abs   statistic shown (abs: of absolute values); default median
+  --stat median|max|median-abs|p99-abs   statistic shown (abs: of absolute values); default median
   --spread range|iqr|none            shown after the value: (min-max) or (IQR p25-p75)
   --paired                           line i of both files is one pair (run alternately): the ratio
                                      is the median of the per-pair ratios ours_i / ref_i;
@@ -27,6 +28,7 @@ import stats
 
 STATS = {
     "median": stats.median,
+    "max": max,
     "median-abs": lambda v: stats.median([abs(x) for x in v]),
     "p99-abs": lambda v: stats.percentile([abs(x) for x in v], 99),
 }
@@ -93,13 +95,16 @@ def main():
     parser.add_argument("ref")
     args = parser.parse_args()
 
+    has_ref = args.ref != "-"
     ours = stats.read_samples(args.ours, args.scale)
-    ref = stats.read_samples(args.ref, args.scale)
-    if not ours or not ref:
+    ref = stats.read_samples(args.ref, args.scale) if has_ref else []
+    if not ours or (has_ref and not ref):
         raise SystemExit(f"summarize.py: no samples for {args.metric!r}")
     ours_value, ours_text = cell(ours, args)
-    ref_value, ref_text = cell(ref, args)
-    ratio = ratio_of(ours, ref, ours_value, ref_value, args)
+    ref_value, ref_text, ratio = None, "—", None
+    if has_ref:
+        ref_value, ref_text = cell(ref, args)
+        ratio = ratio_of(ours, ref, ours_value, ref_value, args)
 
     met, goal_cell = None, "—"
     if args.goal:
