@@ -81,6 +81,7 @@ class Loop {
   bool pinger_exit_handled_ = false;
   bool channel_closed_ = false;
   bool channel_drained_ = true;
+  std::optional<std::optional<MonoTime>> armed_;  // what the deadline timer is set to, if known
 };
 
 Loop::Loop(WatchdogSession session, const SignalFd& signals, MonoTimer deadline, MonoTimer grace)
@@ -110,12 +111,13 @@ Loop::Result Loop::turn() {
     return fail(last_error("ppoll"));
   }
   const MonoTime now = read_monotonic_clock();
-  read_signals(now);
+  // Only what poll reported is read: a heartbeat costs one poll, one recv and one timer re-arm.
+  if (fds_[kSignals].revents != 0) read_signals(now);
   if (fds_[kPinger].revents != 0) {
     pinger_exited_ = true;
     fds_[kPinger].fd = -1;  // stays readable for good
   }
-  read_channel(now);
+  if (fds_[kChannel].revents != 0) read_channel(now);
   if (fds_[kDeadline].revents != 0) deadline_.consume();  // it only woke us; the tracker decides
   return decide(now);
 }
@@ -138,6 +140,8 @@ void Loop::read_channel(MonoTime now) {
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
     if (n <= 0) return on_end_of_stream();  // EOF, or the connection broke (reset)
     if (!policy_) feed(std::span<const std::uint8_t>(buffer.data(), static_cast<std::size_t>(n)), now);
+    // A short read emptied the receive queue: no need for a recv that says EAGAIN.
+    if (static_cast<std::size_t>(n) < buffer.size()) return;
   }
   channel_drained_ = false;
 }
@@ -200,6 +204,7 @@ Loop::Result Loop::expire(MonoTime now) {
   log_line(expiry_message(session_.target, tracker_.silence(now)));
   policy_.emplace(targets(), session_.kill);
   if (auto error = deadline_.disarm()) return fail(*error);
+  armed_.reset();
   return apply(policy_->on_expired(), now);
 }
 
@@ -240,8 +245,10 @@ void Loop::send(const SignalAction& action) const {
 
 Loop::Result Loop::arm_deadline() {
   const std::optional<MonoTime> deadline = tracker_.deadline();
+  if (armed_ && deadline == *armed_) return std::nullopt;  // unchanged: no system call
   const auto error = deadline ? deadline_.arm_at(*deadline) : deadline_.disarm();
   if (error) return fail(*error);
+  armed_ = deadline;
   return std::nullopt;
 }
 
