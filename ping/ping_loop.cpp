@@ -124,12 +124,14 @@ class PingLoop {
   bool receive_one_blocking();
   Readiness wait(std::optional<MonoTime> until, bool aux_only);
   bool handle_signals();
-  void drain_error_queue();
+  int drain_error_queue();  // returns how many entries it read
   bool read_error_queue_once();
   void read_socket_once(MonoTime now);
   void on_packet(const ReceivedPacket& packet, std::span<const std::uint8_t> bytes, MonoTime now);
   void on_echo_reply(const EchoReply& reply, const Envelope& envelope,
                      const ReceivedPacket& packet, MonoTime now);
+  void on_corrupt_reply(const EchoReply& reply, const Envelope& envelope,
+                        const ReceivedPacket& packet, const IpAddress& from, MonoTime now);
   void on_remote_error(const RemoteError& error);
   void on_local_error(const LocalError& error);
   void on_in_band_error(const IcmpError& error, const Envelope& envelope);
@@ -226,7 +228,7 @@ bool PingLoop::wait_and_handle() {
   // One read per readiness: anything more still queued makes the next poll return at once,
   // which spares the read that would only say "nothing left" (per-probe CPU, bench/).
   const MonoTime now = mono_now();
-  if (ready.socket_error) read_error_queue_once();
+  if (ready.socket_error) drain_error_queue();
   if (ready.socket_in) read_socket_once(now);
   return false;
 }
@@ -370,9 +372,10 @@ bool PingLoop::handle_signals() {
   return false;
 }
 
-void PingLoop::drain_error_queue() {
-  while (read_error_queue_once()) {
-  }
+int PingLoop::drain_error_queue() {
+  int entries = 0;
+  while (read_error_queue_once()) ++entries;
+  return entries;
 }
 
 bool PingLoop::read_error_queue_once() {
@@ -396,7 +399,11 @@ bool PingLoop::read_error_queue_once() {
 void PingLoop::read_socket_once(MonoTime now) {
   auto received = socket_.receive(receive_buffer_);
   if (!received) {
-    output_.err += std::string(program_) + ": " + received.error().message() + "\n";
+    // With IP_RECVERR a queued ICMP error also fails the next receive (iputils' main_loop
+    // reads the error queue then); only a failure with nothing queued is worth a message.
+    if (drain_error_queue() == 0) {
+      output_.err += std::string(program_) + ": " + received.error().message() + "\n";
+    }
     return;
   }
   if (!received->has_value()) return;
@@ -425,19 +432,7 @@ void PingLoop::on_echo_reply(const EchoReply& reply, const Envelope& envelope,
   if (reply.identifier != identifier_) return;  // another ping's reply
   const IpAddress from = envelope.source.value_or(packet.from);
   if (!reply.checksum_ok) {
-    ++corrupted_;
-    if (options_.flood) {
-      mark(FloodMark::kBadChecksum);
-    } else if (!options_.quiet) {
-      ReplyLine line;
-      line.timestamp = stamp(packet.kernel_rx);
-      line.icmp_bytes = reply.icmp_length;
-      line.from = peer(from);
-      line.sequence = reply.sequence;
-      line.ttl = envelope.ttl;
-      line.bad_checksum = true;
-      output_.out += format_reply_line(line);
-    }
+    on_corrupt_reply(reply, envelope, packet, from, now);
     return;
   }
   const ReplyMatch match = tracker_.on_reply(reply.sequence, now);
@@ -481,6 +476,30 @@ void PingLoop::on_echo_reply(const EchoReply& reply, const Envelope& envelope,
                       reply.payload.begin() + static_cast<std::ptrdiff_t>(payload_.size()));
     line.mismatch = std::move(dm);
   }
+  output_.out += format_reply_line(line);
+}
+
+// A reply whose checksum fails: counted as corrupted, never as received, and kept out of the
+// statistics; its line still shows the time, as iputils' does.
+void PingLoop::on_corrupt_reply(const EchoReply& reply, const Envelope& envelope,
+                                const ReceivedPacket& packet, const IpAddress& from, MonoTime now) {
+  ++corrupted_;
+  if (options_.flood) {
+    mark(FloodMark::kBadChecksum);
+    return;
+  }
+  if (options_.quiet) return;
+  ReplyLine line;
+  line.timestamp = stamp(packet.kernel_rx);
+  line.icmp_bytes = reply.icmp_length;
+  line.from = peer(from);
+  line.sequence = reply.sequence;
+  line.ttl = envelope.ttl;
+  if (const auto sent = tracker_.sent_at(reply.sequence)) {
+    line.rtt = choose_rtt(now - *sent, tx_stamps_.tx_time(reply.sequence), packet.kernel_rx);
+    line.rtt_three_decimals = options_.rtt_three_decimals;
+  }
+  line.bad_checksum = true;
   output_.out += format_reply_line(line);
 }
 

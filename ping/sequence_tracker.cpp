@@ -63,6 +63,11 @@ bool SequenceTracker::on_error(std::uint16_t seq) {
   return true;
 }
 
+std::optional<MonoTime> SequenceTracker::sent_at(std::uint16_t seq) const {
+  if (!probe_index(seq)) return std::nullopt;
+  return MonoTime(Duration(slots_->sent_ns[seq]));
+}
+
 bool SequenceTracker::has_reply(std::uint16_t seq) const {
   return probe_index(seq).has_value() && slots_->replied.test(seq);
 }

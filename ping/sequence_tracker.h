@@ -96,6 +96,9 @@ class SequenceTracker {
   // with that seq was sent; otherwise counts the error and acknowledges the probe.
   bool on_error(std::uint16_t seq);
 
+  // When the newest probe with this seq was sent; nothing if no such probe was sent. Changes
+  // nothing: for replies that are shown but not counted (a bad checksum).
+  std::optional<MonoTime> sent_at(std::uint16_t seq) const;
   // Whether the newest probe with this seq has had a (First) reply.
   bool has_reply(std::uint16_t seq) const;
 

@@ -12,17 +12,22 @@ std::string responder_binary() { return std::string(BP_BIN_DIR) + "/responder"; 
 HostileHost::HostileHost() {
   const std::string& host = net_.host().name();
   run_checked({"ip", "-n", host, "addr", "add", std::string(kSecondHostV4) + "/32", "dev", "lo"});
-  run_checked({"ip", "-n", host, "addr", "add", std::string(kSecondHostV6) + "/128", "dev", "lo",
-               "nodad"});
+  run_checked(
+      {"ip", "-n", host, "addr", "add", std::string(kSecondHostV6) + "/128", "dev", "lo", "nodad"});
   net_.host().set_sysctl("net.ipv4.icmp_echo_ignore_all", "1");
   net_.host().set_sysctl("net.ipv6.icmp.echo_ignore_all", "1");
 }
 
 Process HostileHost::start_responder(std::vector<std::string> args,
                                      std::chrono::milliseconds timeout) {
-  std::vector<std::string> argv{responder_binary(), "--alt-source4", kSecondHostV4,
-                                "--alt-source6", kSecondHostV6, "--duration",
-                                std::to_string(std::chrono::duration_cast<std::chrono::seconds>(timeout).count() - 5)};
+  std::vector<std::string> argv{
+      responder_binary(),
+      "--alt-source4",
+      kSecondHostV4,
+      "--alt-source6",
+      kSecondHostV6,
+      "--duration",
+      std::to_string(std::chrono::duration_cast<std::chrono::seconds>(timeout).count() - 5)};
   argv.insert(argv.end(), args.begin(), args.end());
   Launch launch;
   launch.netns = net_.host().name();

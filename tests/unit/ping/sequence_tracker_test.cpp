@@ -285,5 +285,17 @@ TEST(SequenceTracker, FloodOfSeventyThousandAnsweredProbesStaysConsistent) {
   EXPECT_EQ(tracker.max_in_flight(), 1u);
 }
 
+TEST(SequenceTracker, SentAtPeeksWithoutCountingAnything) {
+  SequenceTracker tracker;
+  const MonoTime t0{std::chrono::seconds(100)};
+  tracker.on_sent(t0);
+  tracker.on_sent(t0 + std::chrono::seconds(1));
+  EXPECT_EQ(tracker.sent_at(2), t0 + std::chrono::seconds(1));
+  EXPECT_EQ(tracker.sent_at(3), std::nullopt);  // never sent
+  EXPECT_EQ(tracker.counts().received, 0u);
+  EXPECT_FALSE(tracker.has_reply(1));
+  EXPECT_EQ(tracker.on_reply(1, t0 + std::chrono::milliseconds(5)).kind, ReplyKind::First);
+}
+
 }  // namespace
 }  // namespace bp
