@@ -376,6 +376,29 @@ TEST(PingNames, UnknownHostExits2WithResolverMessage) {
   EXPECT_TRUE(matches(err[0], R"(ping: nonexistent\.invalid: .+)"));
 }
 
+// A name from /etc/hosts (no resolver involved): the header shows the name, reply lines show
+// "name (address)" as iputils prints them, and -n turns the reverse lookups off.
+TEST(PingNames, NameFromHostsFileIsPrintedWithItsAddressUnlessNumeric) {
+  BP_SKIP_UNLESS_ROOT();
+  NetNamespace isolated("bpi");
+
+  const RunResult named =
+      run(ping_command({"-4", "-c", "2", "-i", "0.2", "localhost"}), in_namespace(isolated, 5s));
+  const RunResult numeric = run(ping_command({"-4", "-n", "-c", "1", "localhost"}),
+                                in_namespace(isolated, 5s));
+
+  EXPECT_EQ(named.exit_code, 0) << named;
+  const auto lines = named.out_lines();
+  ASSERT_GE(lines.size(), 3u) << named;
+  EXPECT_EQ(lines[0], "PING localhost (127.0.0.1) 56(84) bytes of data.");
+  EXPECT_TRUE(matches(lines[1], R"(64 bytes from localhost \(127\.0\.0\.1\): icmp_seq=1 ttl=64 time=[0-9.]+ ms)"))
+      << named;
+  EXPECT_EQ(numeric.exit_code, 0) << numeric;
+  ASSERT_GE(numeric.out_lines().size(), 2u) << numeric;
+  EXPECT_TRUE(matches(numeric.out_lines()[1], R"(64 bytes from 127\.0\.0\.1: icmp_seq=1 ttl=64 time=[0-9.]+ ms)"))
+      << numeric;
+}
+
 // iputils finds out at once, when it connects a UDP socket to choose the source address.
 RunResult ping_without_route(std::vector<std::string> args) {
   NetNamespace isolated("bpi");
