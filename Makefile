@@ -5,8 +5,9 @@ SANITIZE ?=
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc)
 
+comma := ,
 ifneq ($(SANITIZE),)
-  BUILD_DIR := build-sanitize
+  BUILD_DIR := build-sanitize-$(subst $(comma),-,$(SANITIZE))
   BUILD_TYPE := Debug
 endif
 
@@ -26,7 +27,7 @@ $(BUILD_DIR)/CMakeCache.txt:
 
 build: $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j $(JOBS)
-	@ln -sfn $(BUILD_DIR)/bin/better_ping better_ping
+	@if [ -z "$(SANITIZE)" ]; then ln -sfn $(BUILD_DIR)/bin/better_ping better_ping; fi
 
 # Every test, unit and integration, through ctest. Integration tests need root (they skip otherwise).
 test: deps build
@@ -70,6 +71,16 @@ deb: deps
 	cd build-deb && cpack -G DEB
 	@ls build-deb/*.deb
 
+# libFuzzer targets (tests/fuzz/) in a clang build of their own, build-fuzz/, each run for
+# FUZZ_SECONDS on a copy of its seed corpus; findings stay in build-fuzz/fuzz-runs/. Fails on a crash.
+FUZZ_SECONDS ?= 60
+.PHONY: fuzz
+fuzz: deps
+	CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DBP_FUZZ=ON \
+	  -DBP_TESTS=OFF -DBP_STATIC_CXX_RUNTIME=OFF
+	cmake --build build-fuzz -j $(JOBS) --target fuzzers
+	tests/fuzz/run build-fuzz $(FUZZ_SECONDS)
+
 clean:
-	rm -rf build build-sanitize build-deb
+	rm -rf build build-sanitize-* build-deb build-fuzz
 	rm -f better_ping

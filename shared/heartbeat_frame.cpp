@@ -189,12 +189,15 @@ std::optional<FrameViolation> FrameDecoder::end_of_stream() {
 }
 
 std::optional<FrameViolation> FrameDecoder::check_header_prefix() const {
-  if (auto violation = check_fixed_header(buffer_, filled_)) return violation;
+  // Fields are judged in wire order, the Hello rules with Type, so the violation reported does
+  // not depend on how the stream was split into reads.
+  if (auto violation = check_fixed_header(buffer_, std::min(filled_, kTypeAt + 1))) return violation;
   if (filled_ > kTypeAt) {
     const bool is_hello = buffer_[kTypeAt] == static_cast<std::uint8_t>(FrameType::kHello);
     if (!hello_received_ && !is_hello) return FrameViolation::kMissingHello;
     if (hello_received_ && is_hello) return FrameViolation::kDuplicateHello;
   }
+  if (auto violation = check_fixed_header(buffer_, filled_)) return violation;  // Length
   if (filled_ >= kBodyAt && load_be64(buffer_, kSequenceAt) <= last_sequence_) {
     return FrameViolation::kSequenceNotIncreasing;
   }

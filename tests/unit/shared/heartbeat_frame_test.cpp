@@ -554,5 +554,22 @@ TEST(FrameDecoder, HoldsAtMostOneFrameWhateverItIsFed) {
   EXPECT_TRUE(input.empty());
 }
 
+// ---- found by fuzzing (tests/fuzz/fuzz_heartbeat.cpp) ----
+
+// A Pause as the first frame, with a bad Length: fed at once, the fixed-header check reported
+// the length; fed byte by byte, the missing Hello was seen first (at byte 6). The reported
+// violation must not depend on how TCP split the stream: fields are judged in wire order.
+TEST(FrameDecoder, ViolationDoesNotDependOnHowTheStreamIsSplit) {
+  const Bytes first = test::hex("4250 4842 0103 3900 4160 2000 0080");
+  FrameDecoder first_bytewise;
+  EXPECT_EQ(feed_all(first).violation, FrameViolation::kMissingHello);
+  EXPECT_EQ(feed_bytewise(first_bytewise, first).violation, FrameViolation::kMissingHello);
+  // The same for a second Hello with a bad Length after a valid Hello.
+  const Bytes second = concat({encode(kHello), test::hex("4250 4842 0101 0000")});
+  FrameDecoder second_bytewise;
+  EXPECT_EQ(feed_all(second).violation, FrameViolation::kDuplicateHello);
+  EXPECT_EQ(feed_bytewise(second_bytewise, second).violation, FrameViolation::kDuplicateHello);
+}
+
 }  // namespace
 }  // namespace bp
