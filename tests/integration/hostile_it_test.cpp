@@ -38,6 +38,17 @@
 namespace bp::it {
 namespace {
 
+// The reported RTT must match the responder's delay within 1 ms. Under the sanitizers every
+// program, the responder included, runs several times slower and its replies leave late by a
+// few milliseconds: those runs check behaviour, so the timing bound is wider there.
+#ifdef BP_SANITIZED
+constexpr bool kSanitized = true;
+constexpr double kDelayTolerance = 5.0;
+#else
+constexpr bool kSanitized = false;
+constexpr double kDelayTolerance = 1.0;
+#endif
+
 // --- the two families ------------------------------------------------------------------------
 
 struct FamilyCase {
@@ -277,12 +288,12 @@ TEST_P(HostilePing, TwentyMillisecondDelayGivesEveryRttBetweenTwentyAndTwentyOne
   for (const ReplyLine& reply : replies) {
     ASSERT_TRUE(reply.time_ms) << r;
     EXPECT_GE(*reply.time_ms, 20.0) << r;
-    EXPECT_LE(*reply.time_ms, 21.0) << r;
+    EXPECT_LE(*reply.time_ms, 20.0 + kDelayTolerance) << r;
   }
   const auto rtt = find_rtt(lines);
   ASSERT_TRUE(rtt) << r;
   EXPECT_GE(rtt->min, 20.0) << r;
-  EXPECT_LE(rtt->max, 21.0) << r;
+  EXPECT_LE(rtt->max, 20.0 + kDelayTolerance) << r;
   EXPECT_GE(rtt->avg, rtt->min) << r;
   EXPECT_LE(rtt->avg, rtt->max) << r;
   ASSERT_TRUE(rtt->pipe) << "the delays overlap, so iputils prints pipe N\n" << r;
@@ -305,12 +316,13 @@ TEST_P(HostilePing, HundredMillisecondDelayIsPrintedInWholeMilliseconds) {
   const auto replies = reply_lines(lines);
   ASSERT_EQ(replies.size(), 3u) << r;
   for (const ReplyLine& reply : replies) {
-    EXPECT_TRUE(std::regex_search(lines[reply.index], std::regex(" time=10[01] ms$"))) << r;
+    const std::regex whole_ms(kSanitized ? " time=10[0-9] ms$" : " time=10[01] ms$");
+    EXPECT_TRUE(std::regex_search(lines[reply.index], whole_ms)) << r;
   }
   const auto rtt = find_rtt(lines);
   ASSERT_TRUE(rtt) << r;
   EXPECT_GE(rtt->min, 100.0) << r;
-  EXPECT_LE(rtt->max, 101.0) << r;
+  EXPECT_LE(rtt->max, 100.0 + kDelayTolerance) << r;
 }
 
 // --- loss ------------------------------------------------------------------------------------
@@ -454,7 +466,7 @@ TEST_F(HostilePingIpv4, BadChecksumLineShowsTheRttAsIputilsDoes) {
         << lines[reply.index];
     if (reply.time_ms) {
       EXPECT_GE(*reply.time_ms, 20.0) << r;
-      EXPECT_LE(*reply.time_ms, 21.0) << r;
+      EXPECT_LE(*reply.time_ms, 20.0 + kDelayTolerance) << r;
     }
   }
 }
@@ -597,14 +609,14 @@ TEST_P(HostilePing, ForgedTimestampsAndGarbageNeverReachTheRttStatistics) {
     for (const ReplyLine& reply : replies) {
       ASSERT_TRUE(reply.time_ms) << r;
       EXPECT_GE(*reply.time_ms, 20.0) << r;
-      EXPECT_LE(*reply.time_ms, 21.0) << r;
+      EXPECT_LE(*reply.time_ms, 20.0 + kDelayTolerance) << r;
       ASSERT_LT(reply.index + 1, lines.size()) << r;
       EXPECT_EQ(lines[reply.index + 1], c.mismatch) << r;
     }
     const auto rtt = find_rtt(lines);
     ASSERT_TRUE(rtt) << r;
     EXPECT_GE(rtt->min, 20.0) << r;
-    EXPECT_LE(rtt->max, 21.0) << r;
+    EXPECT_LE(rtt->max, 20.0 + kDelayTolerance) << r;
     EXPECT_GE(rtt->avg, rtt->min) << r;
     EXPECT_LE(rtt->avg, rtt->max) << r;
     EXPECT_LT(rtt->mdev, 1.0) << r;
