@@ -132,6 +132,8 @@ class PingLoop {
                      const ReceivedPacket& packet, MonoTime now);
   void on_corrupt_reply(const EchoReply& reply, const Envelope& envelope,
                         const ReceivedPacket& packet, const IpAddress& from, MonoTime now);
+  ReplyLine reply_line(const EchoReply& reply, const Envelope& envelope,
+                       const ReceivedPacket& packet, const IpAddress& from);
   void on_remote_error(const RemoteError& error);
   void on_local_error(const LocalError& error);
   void on_in_band_error(const IcmpError& error, const Envelope& envelope);
@@ -455,16 +457,9 @@ void PingLoop::on_echo_reply(const EchoReply& reply, const Envelope& envelope,
     return;
   }
   if (options_.quiet) return;
-  ReplyLine line;
-  line.timestamp = stamp(packet.kernel_rx);
-  line.icmp_bytes = reply.icmp_length;
-  line.from = peer(from);
-  line.sequence = reply.sequence;
-  if (options_.verbose && socket_.kind() == SocketKind::Raw) line.ident = reply.identifier;
-  if (envelope.ttl) line.ttl = *envelope.ttl;
+  ReplyLine line = reply_line(reply, envelope, packet, from);
   line.truncated = truncated;
   line.rtt = rtt;
-  line.rtt_three_decimals = options_.rtt_three_decimals;
   line.duplicate = !first;
   line.different_address = different_address;
   if (mismatch) {
@@ -479,6 +474,20 @@ void PingLoop::on_echo_reply(const EchoReply& reply, const Envelope& envelope,
   output_.out += format_reply_line(line);
 }
 
+// What every reply line shows, whatever is wrong with the reply.
+ReplyLine PingLoop::reply_line(const EchoReply& reply, const Envelope& envelope,
+                               const ReceivedPacket& packet, const IpAddress& from) {
+  ReplyLine line;
+  line.timestamp = stamp(packet.kernel_rx);
+  line.icmp_bytes = reply.icmp_length;
+  line.from = peer(from);
+  line.sequence = reply.sequence;
+  if (options_.verbose && socket_.kind() == SocketKind::Raw) line.ident = reply.identifier;
+  if (envelope.ttl) line.ttl = *envelope.ttl;
+  line.rtt_three_decimals = options_.rtt_three_decimals;
+  return line;
+}
+
 // A reply whose checksum fails: counted as corrupted, never as received, and kept out of the
 // statistics; its line still shows the time, as iputils' does.
 void PingLoop::on_corrupt_reply(const EchoReply& reply, const Envelope& envelope,
@@ -489,15 +498,9 @@ void PingLoop::on_corrupt_reply(const EchoReply& reply, const Envelope& envelope
     return;
   }
   if (options_.quiet) return;
-  ReplyLine line;
-  line.timestamp = stamp(packet.kernel_rx);
-  line.icmp_bytes = reply.icmp_length;
-  line.from = peer(from);
-  line.sequence = reply.sequence;
-  line.ttl = envelope.ttl;
+  ReplyLine line = reply_line(reply, envelope, packet, from);
   if (const auto sent = tracker_.sent_at(reply.sequence)) {
     line.rtt = choose_rtt(now - *sent, tx_stamps_.tx_time(reply.sequence), packet.kernel_rx);
-    line.rtt_three_decimals = options_.rtt_three_decimals;
   }
   line.bad_checksum = true;
   output_.out += format_reply_line(line);
