@@ -647,6 +647,24 @@ TEST_F(BetterPingEnding, CountReachedExits0AndWatchdogIsReaped) {
   EXPECT_FALSE(process_state(*watchdog)) << "watchdog " << describe_process(*watchdog);
 }
 
+// A watchdog that stops reading (frozen by SIGSTOP) must not slow the ping loop down: heartbeat
+// writes never block. A flood of 50000 replies (1.6 MB of frames) runs at full speed, ends
+// normally, and better_ping does not wait forever for the frozen watchdog at the end (it kills
+// it after a bounded wait and reaps it).
+TEST_F(BetterPingEnding, FrozenWatchdogNeverBlocksTheLoop) {
+  Process p = start({"-f", "-q", "-c", "50000", kHost}, 20s);
+  const auto watchdog = wait_for_child_named(p.pid(), "watchdog", 2s);
+  ASSERT_TRUE(watchdog) << "better_ping has no watchdog child";
+  ASSERT_EQ(::kill(*watchdog, SIGSTOP), 0);
+
+  const RunResult r = p.finish();
+
+  EXPECT_EQ(r.exit_code, 0) << r;
+  EXPECT_NE(r.out.find("50000 packets transmitted, 50000 received"), std::string::npos) << r;
+  EXPECT_LT(r.elapsed, 10s) << r;
+  EXPECT_TRUE(wait_until_gone(*watchdog, 2s)) << "watchdog " << describe_process(*watchdog);
+}
+
 TEST_F(BetterPingEnding, WithoutWatchdogProgramExits125SayingWhereItLooked) {
   if (::access(BP_LIBEXEC_WATCHDOG, F_OK) == 0) {
     GTEST_SKIP() << "a watchdog is installed at " << BP_LIBEXEC_WATCHDOG
