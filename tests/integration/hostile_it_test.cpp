@@ -39,16 +39,12 @@ namespace bp::it {
 namespace {
 
 // The reported RTT must match the responder's delay within 1 ms: the median of a run's RTTs
-// must lie in [delay, delay + 1 ms]. Single replies may leave the responder later when the
-// machine is busy (the kernel then defers a veth transmit to ksoftirqd), so each one only has
-// to lie in [delay, delay + kLateBound]; under the sanitizers every program, the responder
-// included, is several times slower and that bound is wider.
+// must lie in [delay, delay + 1 ms]. A single reply may leave the responder much later when the
+// machine is busy (the kernel then defers a veth transmit to ksoftirqd; 38 ms was seen with 50
+// pings running beside the tests), so each one is only checked for sanity: never below the
+// delay, never absurdly above it.
 constexpr double kDelayTolerance = 1.0;
-#ifdef BP_SANITIZED
-constexpr double kLateBound = 10.0;
-#else
-constexpr double kLateBound = 5.0;
-#endif
+constexpr double kLateBound = 100.0;
 
 // --- the two families ------------------------------------------------------------------------
 
