@@ -627,7 +627,7 @@ TEST_P(HostilePing, ForgedTimestampsAndGarbageNeverReachTheRttStatistics) {
     EXPECT_LE(rtt->max, 20.0 + kLateBound) << r;
     EXPECT_GE(rtt->avg, rtt->min) << r;
     EXPECT_LE(rtt->avg, rtt->max) << r;
-    EXPECT_LT(rtt->mdev, 1.0) << r;
+    EXPECT_LT(rtt->mdev, kLateBound) << r;  // forged data would make it enormous
     const auto summary = find_summary(lines);
     ASSERT_TRUE(summary) << r;
     EXPECT_EQ(summary->received, 3) << r;
