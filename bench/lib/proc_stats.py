@@ -1,12 +1,13 @@
-"""Reads what the supervision benchmarks measure about a running process from /proc (Linux).
+"""Reads what the benchmarks measure about a running process from /proc (Linux).
 
 Every reader sums over the process's threads (/proc/PID/task/TID/...) and returns None once the
 process is gone (or a zombie: its memory figures have no value then).
   - CPU time: the first field of schedstat, the on-CPU time the scheduler accounted in
     nanoseconds (user + system). /proc/PID/stat's utime and stime count clock ticks (10 ms):
     too coarse for a process that runs a few milliseconds a minute.
-  - Wake-ups: voluntary + involuntary context switches (status). A sleeping process that wakes
-    and sleeps again adds one voluntary switch; one preempted while running, an involuntary one.
+  - Wake-ups: voluntary + involuntary context switches (status), or each kind alone. A sleeping
+    process that wakes and sleeps again adds one voluntary switch; one preempted while running,
+    an involuntary one.
   - Peak RSS: VmHWM of status (KiB), the high-water mark of the process's memory since its exec.
 """
 import os
@@ -63,6 +64,17 @@ def context_switches(pid):
         fields = parse_status(text)
         return int(fields["voluntary_ctxt_switches"]) + int(fields["nonvoluntary_ctxt_switches"])
     return _sum_over_tasks(pid, "status", both)
+
+
+def voluntary_switches(pid):
+    """Voluntary context switches only: the times the process went to sleep (to wait)."""
+    return _sum_over_tasks(pid, "status",
+                           lambda text: int(parse_status(text)["voluntary_ctxt_switches"]))
+
+
+def involuntary_switches(pid):
+    return _sum_over_tasks(pid, "status",
+                           lambda text: int(parse_status(text)["nonvoluntary_ctxt_switches"]))
 
 
 def status(pid):

@@ -4,10 +4,11 @@
 usage: report.py --results FILE --notes FILE --failures FILE --out FILE
                  --ours PATH --ours-version TEXT --ref PATH --ref-version TEXT
                  [--better-ping PATH --better-ping-version TEXT]
-                 --load-start TEXT --load-end TEXT [--quick]
+                 --load-start TEXT --load-end TEXT [--quick] [--figure FILE=CAPTION]...
 
 The report is printed on stdout and written to --out: the machine description, one table
-(metric | ours | iputils | ratio | goal | met?), the failed benchmarks if any, and the notes the
+(metric | ours | iputils | ratio | goal | met?), the figures (images next to --out, linked by
+their FILE name, CAPTION as their text), the failed benchmarks if any, and the notes the
 benchmarks left on their method.
 """
 import argparse
@@ -68,6 +69,15 @@ def results_section(rows):
     return lines
 
 
+def figures_section(figures):
+    """figures: "FILE=CAPTION" strings; FILE is relative to the report."""
+    lines = ["## Figures", ""]
+    for spec in figures:
+        path, _, caption = spec.partition("=")
+        lines += [f"![{caption}]({path})", "", caption, ""]
+    return lines
+
+
 def main():
     parser = argparse.ArgumentParser(usage=__doc__)
     optional = ("notes", "failures", "better-ping", "better-ping-version")
@@ -75,6 +85,7 @@ def main():
                  "better-ping-version", "ref", "ref-version", "load-start", "load-end"):
         parser.add_argument("--" + name, required=name not in optional)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--figure", action="append", default=[])
     args = parser.parse_args()
 
     rows = [json.loads(line) for line in read_lines(args.results)]
@@ -88,6 +99,8 @@ def main():
         lines += ["Both columns run the same binary: this run checks the suite, and the ratios "
                   "show its noise.", ""]
     lines += results_section(rows) + [""]
+    if args.figure:
+        lines += figures_section(args.figure)
     failures = read_lines(args.failures)
     if failures:
         lines += ["**Failed benchmarks** (no rows above; see the run's log):", ""]

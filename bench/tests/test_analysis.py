@@ -199,6 +199,17 @@ class SupervisionCostTest(unittest.TestCase):
         self.assertEqual(supervision_cost.count_in(replies, start, start + 20.0), 20)
 
 
+def wait_until_asleep(pid, seconds=5.0):
+    """Polls (bounded) until the process is in state S: it has gone to sleep at least once."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with open(f"/proc/{pid}/stat") as f:
+            if f.read().rsplit(")", 1)[1].split()[0] == "S":
+                return
+        time.sleep(0.01)
+    raise AssertionError(f"process {pid} did not go to sleep within {seconds} s")
+
+
 class ProcStatsTest(unittest.TestCase):
     def test_parses_schedstat_and_status(self):
         self.assertEqual(proc_stats.parse_schedstat_ns("1016576 660309 3\n"), 1016576)
@@ -211,6 +222,7 @@ class ProcStatsTest(unittest.TestCase):
     def test_reads_a_live_child(self):
         child = subprocess.Popen(["sleep", "5"])
         try:
+            wait_until_asleep(child.pid)    # until then it may not have switched out once
             self.assertEqual(proc_stats.children(os.getpid()), [child.pid])
             self.assertGreater(proc_stats.status_kib(proc_stats.status(child.pid), "VmHWM"), 0)
             self.assertGreaterEqual(proc_stats.context_switches(child.pid), 1)
