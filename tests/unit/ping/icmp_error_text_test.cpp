@@ -81,7 +81,8 @@ TEST(Ipv4ErrorText, RedirectShowsTheNewNextHop) {
   EXPECT_EQ(v4(5, 2, gateway), "Redirect Type of Service and Network(New nexthop: 198.18.0.1)");
   EXPECT_EQ(v4(5, 3, gateway), "Redirect Type of Service and Host(New nexthop: 198.18.0.1)");
   EXPECT_EQ(v4(5, 4, gateway), "Redirect, Bad Code: 4(New nexthop: 198.18.0.1)");
-  EXPECT_EQ(v4(5, 1, 0xfffefdfc), "Redirect Host(New nexthop: 255.254.253.252)");
+  // Every byte distinct, so a byte-order slip shows: 198.19.254.253.
+  EXPECT_EQ(v4(5, 1, 0xc613fefd), "Redirect Host(New nexthop: 198.19.254.253)");
 }
 
 TEST(Ipv4ErrorText, RedirectGatewayCanComeAsResolvedText) {
