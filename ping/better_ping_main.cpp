@@ -1,23 +1,12 @@
 // better_ping: the pinger under supervision. Same set-up and loop as ping; after dropping every
 // capability it starts the watchdog, which stops it after --watchdog-timeout of silence.
 
-#include <time.h>
-
 #include <cstdio>
 
 #include "ping/ping_setup.h"
 #include "ping/supervision.h"
 #include "ping/watchdog_link.h"
-
-namespace {
-
-bp::MonoTime mono_now() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return bp::MonoTime(std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec));
-}
-
-}  // namespace
+#include "shared/mono_clock.h"
 
 int main(int argc, char** argv) {
   const auto program = bp::program_name_from_argv0(argc > 0 ? argv[0] : "better_ping");
@@ -34,7 +23,7 @@ int main(int argc, char** argv) {
     return bp::kExitWatchdogFailed;
   }
   bp::Supervision supervision(*link, std::move(systemd), setup->target.name);
-  supervision.ready(mono_now());
+  supervision.ready(bp::read_monotonic_clock());
   const bp::LoopResult result = bp::run_ping_loop(program, setup->options, setup->target,
                                                   setup->socket, setup->signals, &supervision);
   if (result.stop_signal && link->sent_by_watchdog(*result.stop_signal)) {

@@ -17,7 +17,7 @@
 #include <memory>
 #include <optional>
 
-#include "ping/mono_time.h"
+#include "shared/mono_time.h"
 
 namespace bp {
 

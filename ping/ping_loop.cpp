@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "ping/icmp_error_text.h"
+#include "shared/mono_clock.h"
 #include "ping/icmp_packet.h"
 #include "ping/kernel_stamps.h"
 #include "ping/payload.h"
@@ -26,12 +27,6 @@ namespace {
 
 constexpr std::size_t kReceiveBufferSize = 65536 + 512;
 constexpr Duration kSendRetryDelay = std::chrono::milliseconds(10);  // iputils, on EAGAIN
-
-MonoTime mono_now() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return MonoTime(std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec));
-}
 
 WallClockTime wall_now() { return std::chrono::system_clock::now(); }
 
@@ -183,9 +178,9 @@ LoopResult PingLoop::run() {
       flood_path_ = false;
     }
   }
-  schedule_.emplace(make_policy(options_), mono_now());
+  schedule_.emplace(make_policy(options_), read_monotonic_clock());
   for (;;) {
-    const MonoTime now = mono_now();
+    const MonoTime now = read_monotonic_clock();
     if (schedule_->finished(now)) break;
     tick_observer(now);
     send_due_probes(now);
@@ -229,7 +224,7 @@ bool PingLoop::wait_and_handle() {
   if (ready.signal && handle_signals()) return true;
   // One read per readiness: anything more still queued makes the next poll return at once,
   // which spares the read that would only say "nothing left" (per-probe CPU, bench/).
-  const MonoTime now = mono_now();
+  const MonoTime now = read_monotonic_clock();
   if (ready.socket_error) drain_error_queue();
   if (ready.socket_in) read_socket_once(now);
   return false;
@@ -244,15 +239,15 @@ bool PingLoop::receive_one_blocking() {
   if (received && received->has_value()) {
     const ReceivedPacket& packet = **received;
     on_packet(packet, std::span<const std::uint8_t>(receive_buffer_.data(), packet.length),
-              mono_now());
+              read_monotonic_clock());
   } else if (!received) {
     // With IP_RECVERR a pending ICMP error fails the receive; the details are in the queue.
     drain_error_queue();
   }
   if (!timed_out && ++packets_since_aux_poll_ < kAuxPollEvery) return false;
   packets_since_aux_poll_ = 0;
-  tick_observer(mono_now());
-  const Readiness ready = wait(mono_now(), true);
+  tick_observer(read_monotonic_clock());
+  const Readiness ready = wait(read_monotonic_clock(), true);
   if (ready.signal && handle_signals()) return true;
   if (ready.socket_error) drain_error_queue();
   return false;
@@ -334,7 +329,7 @@ PingLoop::Readiness PingLoop::wait(std::optional<MonoTime> until, bool aux_only)
   timespec timeout{};
   timespec* timeout_ptr = nullptr;
   if (until) {
-    const Duration left = std::max(Duration::zero(), *until - mono_now());
+    const Duration left = std::max(Duration::zero(), *until - read_monotonic_clock());
     timeout.tv_sec = static_cast<time_t>(left.count() / 1'000'000'000);
     timeout.tv_nsec = static_cast<long>(left.count() % 1'000'000'000);
     timeout_ptr = &timeout;

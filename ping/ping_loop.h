@@ -16,7 +16,7 @@
 
 #include "ping/icmp_socket.h"
 #include "ping/ip_address.h"
-#include "ping/mono_time.h"
+#include "shared/mono_time.h"
 #include "ping/options.h"
 #include "ping/service_status.h"
 #include "shared/signals.h"

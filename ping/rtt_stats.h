@@ -30,7 +30,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "ping/mono_time.h"
+#include "shared/mono_time.h"
 
 namespace bp {
 

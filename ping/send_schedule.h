@@ -56,7 +56,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "ping/mono_time.h"
+#include "shared/mono_time.h"
 
 namespace bp {
 

@@ -22,10 +22,10 @@
 #include <chrono>
 #include <optional>
 
+#include "shared/mono_time.h"
+
 namespace bp {
 
-// A CLOCK_MONOTONIC reading. steady_clock is CLOCK_MONOTONIC on Linux (libstdc++).
-using MonoTime = std::chrono::time_point<std::chrono::steady_clock, std::chrono::nanoseconds>;
 
 class DeadlineTracker {
  public:

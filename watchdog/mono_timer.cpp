@@ -21,12 +21,6 @@ timespec to_timespec(std::chrono::nanoseconds d) {
 
 }  // namespace
 
-MonoTime read_monotonic_clock() {
-  timespec ts{};
-  ::clock_gettime(CLOCK_MONOTONIC, &ts);
-  return MonoTime(std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec));
-}
-
 Expected<MonoTimer, SysError> MonoTimer::create() {
   UniqueFd fd(::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC));
   if (!fd) return Unexpected{last_error("timerfd_create")};

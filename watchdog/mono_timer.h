@@ -1,20 +1,18 @@
 #pragma once
-// A one-shot CLOCK_MONOTONIC timer as a pollable descriptor (timerfd), armed at absolute times,
-// and the one function that reads that clock. MonoTime (watchdog/deadline_tracker.h) counts
-// CLOCK_MONOTONIC nanoseconds, so a DeadlineTracker deadline arms the timer as it is.
+// A one-shot CLOCK_MONOTONIC timer as a pollable descriptor (timerfd), armed at absolute times.
+// MonoTime (shared/mono_time.h) counts CLOCK_MONOTONIC nanoseconds, as read_monotonic_clock()
+// returns them, so a DeadlineTracker deadline arms the timer as it is. CLOCK_MONOTONIC does
+// not count suspend, so a laptop that sleeps does not wake up to a timeout.
 
 #include <optional>
 
 #include "shared/expected.h"
+#include "shared/mono_clock.h"
 #include "shared/sys_error.h"
 #include "shared/unique_fd.h"
 #include "watchdog/deadline_tracker.h"
 
 namespace bp {
-
-// clock_gettime(CLOCK_MONOTONIC): CLOCK_MONOTONIC does not count suspend, so a laptop that
-// sleeps does not wake up to a timeout.
-MonoTime read_monotonic_clock();
 
 class MonoTimer {
  public:

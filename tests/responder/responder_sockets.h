@@ -6,7 +6,7 @@
 #include <functional>
 #include <optional>
 
-#include "ping/mono_time.h"
+#include "shared/mono_time.h"
 #include "shared/expected.h"
 #include "shared/sys_error.h"
 #include "shared/unique_fd.h"

@@ -16,7 +16,7 @@
 #include <utility>
 #include <vector>
 
-#include "ping/mono_time.h"
+#include "shared/mono_time.h"
 #include "tests/responder/reply_builder.h"
 #include "tests/responder/responder_config.h"
 

@@ -1,0 +1,13 @@
+#include "shared/mono_clock.h"
+
+#include <time.h>
+
+namespace bp {
+
+MonoTime read_monotonic_clock() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_MONOTONIC, &ts);
+  return MonoTime(std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec));
+}
+
+}  // namespace bp

@@ -1,0 +1,11 @@
+#pragma once
+// The one place that reads CLOCK_MONOTONIC for the loops of ping, better_ping and the watchdog:
+// each reads it once per turn and hands the value to its pure core.
+
+#include "shared/mono_time.h"
+
+namespace bp {
+
+MonoTime read_monotonic_clock();
+
+}  // namespace bp
