@@ -135,10 +135,14 @@ TEST_F(BetterPingService, WithoutNotifySocketLibsystemdIsNeverLoaded) {
 // AmbientCapabilities=CAP_NET_RAW with NoNewPrivileges= and a non-root user: file capabilities
 // are ignored, the ambient set is what grants the raw socket; every set is empty afterwards.
 TEST_F(BetterPingService, AmbientCapabilityUnderNoNewPrivsWorksAndIsDropped) {
+  // Copies in a directory uid 65534 can reach, whatever the permissions of the build tree's.
+  BinaryCopies copies;
+  const auto binary = copies.copy(better_ping_binary(), "service");
+  copies.copy(watchdog_binary(), "service");
   Process p = Process::start(
       {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=+net_raw",
        "--ambient-caps=+net_raw", "--bounding-set=-all,+net_raw", "--no-new-privs",
-       better_ping_binary(), "-i", "0.2", "198.18.0.2"},
+       binary.string(), "-i", "0.2", "198.18.0.2"},
       in_client(10s));
   ASSERT_TRUE(p.wait_for_lines(kReply, 2, 3s)) << p.out_so_far() << p.err_so_far();
   const auto watchdog = wait_for_child_named(p.pid(), "watchdog", 1s);
