@@ -232,7 +232,7 @@ bool PingLoop::wait_and_handle() {
 
 // Flood mode's per-packet path: one blocking receive (bounded by the 10 ms back-off) per
 // reply, then straight back to sending; iputils needs the same two calls per packet. Signals
-// and the observer's descriptor are polled every kAuxPollEvery packets and on every timeout.
+// are polled every kAuxPollEvery packets and on every timeout.
 bool PingLoop::receive_one_blocking() {
   auto received = socket_.receive(receive_buffer_, /*wait=*/true);
   const bool timed_out = received && !received->has_value();
@@ -318,14 +318,8 @@ void PingLoop::send_probe(MonoTime now) {
 }
 
 PingLoop::Readiness PingLoop::wait(std::optional<MonoTime> until, bool aux_only) {
-  std::array<pollfd, 3> fds{{{socket_.fd(), static_cast<short>(aux_only ? 0 : POLLIN), 0},
-                             {signals_.fd(), POLLIN, 0},
-                             {-1, POLLIN, 0}}};
-  nfds_t count = 2;
-  if (observer_ != nullptr && observer_->extra_fd() >= 0) {
-    fds[2].fd = observer_->extra_fd();
-    count = 3;
-  }
+  std::array<pollfd, 2> fds{{{socket_.fd(), static_cast<short>(aux_only ? 0 : POLLIN), 0},
+                             {signals_.fd(), POLLIN, 0}}};
   timespec timeout{};
   timespec* timeout_ptr = nullptr;
   if (until) {
@@ -335,15 +329,12 @@ PingLoop::Readiness PingLoop::wait(std::optional<MonoTime> until, bool aux_only)
     timeout_ptr = &timeout;
   }
   Readiness ready;
-  if (retry_on_eintr([&] { return ppoll(fds.data(), count, timeout_ptr, nullptr); }) <= 0) {
+  if (retry_on_eintr([&] { return ppoll(fds.data(), fds.size(), timeout_ptr, nullptr); }) <= 0) {
     return ready;
   }
   ready.socket_in = (fds[0].revents & POLLIN) != 0;
   ready.socket_error = (fds[0].revents & POLLERR) != 0;
   ready.signal = fds[1].revents != 0;
-  if (count == 3 && fds[2].revents != 0) {
-    if (auto code = observer_->on_extra_fd_ready()) exit_override_ = *code;
-  }
   return ready;
 }
 

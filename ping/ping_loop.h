@@ -4,8 +4,12 @@
 // once per turn and handed to the pure core (SequenceTracker, SendSchedule, RttStats).
 //
 // better_ping reuses this loop unchanged and plugs in through PingObserver: it hears about
-// every valid echo reply (its heartbeat) and may add one descriptor to the wait set (the
-// watchdog channel) whose readiness can end the run.
+// every valid echo reply (its heartbeat) and about the signals of its own set (its watchdog's
+// end, its channel breaking, job control), which can end the run.
+//
+// The loop sleeps in ppoll() on two descriptors: the ICMP socket and the signalfd. Every
+// descriptor in a poll set is registered and unregistered on each sleep, cache-cold at a 1 s
+// interval; better_ping's channel therefore reports a break by SIGIO instead of sitting in the set.
 
 #include <signal.h>
 #include <sys/signalfd.h>
@@ -40,11 +44,9 @@ class PingObserver {
   // A valid echo reply: our identifier, a sequence we sent, intact checksum and payload,
   // from the target, not a duplicate.
   virtual void on_valid_reply(std::uint16_t sequence, Duration rtt) = 0;
-  // An extra descriptor to wait on (-1: none), and what to do when it is readable:
-  // an exit code ends the run (the summary is still printed).
-  virtual int extra_fd() const { return -1; }
-  virtual std::optional<int> on_extra_fd_ready() { return std::nullopt; }
-  // A signal other than SIGINT/SIGTERM/SIGQUIT from the loop's signal set arrived.
+  // A signal other than SIGINT/SIGTERM/SIGQUIT from the loop's signal set arrived (better_ping:
+  // its watchdog's SIGCHLD, SIGIO from its channel, job control). An exit code ends the run;
+  // the summary is still printed.
   virtual std::optional<int> on_other_signal(const signalfd_siginfo&) { return std::nullopt; }
   // A periodic duty (systemd's keep-alive and status): when it is next due (CLOCK_MONOTONIC),
   // and the call the loop makes once that time has come. The loop wakes for it.

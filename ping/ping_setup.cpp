@@ -140,9 +140,10 @@ Expected<PingSetup, EarlyExit> prepare_ping(CommandFlavor flavor, std::string_vi
   if (auto e = switch_to_invoking_user()) return Unexpected{error_exit(program, e->message())};
   if (auto e = drop_all_capabilities()) return Unexpected{error_exit(program, e->message())};
 
-  // better_ping also hears about its watchdog (SIGCHLD) and job control (Ctrl-Z, fg).
+  // better_ping also hears about its watchdog (SIGCHLD; SIGIO when the channel breaks) and
+  // job control (Ctrl-Z, fg).
   auto signals = flavor == CommandFlavor::kBetterPing
-                     ? SignalFd::open({SIGINT, SIGTERM, SIGQUIT, SIGCHLD, SIGTSTP, SIGCONT})
+                     ? SignalFd::open({SIGINT, SIGTERM, SIGQUIT, SIGCHLD, SIGIO, SIGTSTP, SIGCONT})
                      : SignalFd::open({SIGINT, SIGTERM, SIGQUIT});
   if (!signals) return Unexpected{error_exit(program, signals.error().message())};
   return PingSetup{std::move(options), std::move(*target), std::move(*socket), std::move(*signals)};

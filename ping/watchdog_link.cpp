@@ -123,6 +123,9 @@ Expected<WatchdogLink, std::string> WatchdogLink::start(const WatchdogLaunch& la
   WatchdogLink link(launch.program, pid, std::move(pair->connecting),
                     child_pidfd ? std::move(*child_pidfd) : UniqueFd());
   link.send_frame(HelloBody{getpid(), getpgrp(), launch.timeout});
+  if (auto error = link.signal_on_channel_events()) {
+    return Unexpected{"cannot watch the watchdog channel: " + error->message()};
+  }
   return link;
 }
 
@@ -132,6 +135,14 @@ WatchdogLink::~WatchdogLink() {
 
 void WatchdogLink::on_valid_reply(std::uint16_t sequence, Duration rtt) {
   send_frame(HeartbeatBody{sequence, rtt});
+}
+
+// SIGIO is in better_ping's signal set (blocked, read from the signalfd): never fatal.
+std::optional<SysError> WatchdogLink::signal_on_channel_events() const {
+  if (fcntl(channel_.get(), F_SETOWN, getpid()) != 0) return last_error("fcntl(F_SETOWN)");
+  const int flags = fcntl(channel_.get(), F_GETFL);
+  if (flags < 0 || fcntl(channel_.get(), F_SETFL, flags | O_ASYNC) != 0) return last_error("fcntl(O_ASYNC)");
+  return std::nullopt;
 }
 
 void WatchdogLink::send_frame(const FrameBody& body) {
@@ -155,7 +166,7 @@ bool WatchdogLink::flush_pending() {
   return true;
 }
 
-std::optional<int> WatchdogLink::on_extra_fd_ready() {
+std::optional<int> WatchdogLink::on_channel_signal() {
   std::array<char, 256> buffer{};
   const ssize_t n = retry_on_eintr([&] { return ::recv(channel_.get(), buffer.data(), buffer.size(), MSG_DONTWAIT); });
   // End of stream, or a reset (it died with a heartbeat unread): either way it is gone.
@@ -166,6 +177,8 @@ std::optional<int> WatchdogLink::on_extra_fd_ready() {
 
 std::optional<int> WatchdogLink::on_other_signal(const signalfd_siginfo& info) {
   switch (info.ssi_signo) {
+    case SIGIO:
+      return channel_ ? on_channel_signal() : std::nullopt;
     case SIGCHLD:
       if (waitpid(pid_, &status_, WNOHANG) == pid_) {
         reaped_ = true;

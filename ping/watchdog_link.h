@@ -5,6 +5,8 @@
 //
 // Frames follow shared/heartbeat_frame.h: Hello first, a Heartbeat per valid reply, Pause and
 // Resume around Ctrl-Z (SIGTSTP / SIGCONT), Goodbye when better_ping ends on purpose.
+// The channel is not in the loop's poll set: it raises SIGIO (O_ASYNC) when it breaks, and the
+// watchdog's exit raises SIGCHLD; the loop hands both to on_other_signal.
 // Writes never block the ping loop: frames that do not fit in the socket buffer wait in a small
 // queue, and when even that is full (the watchdog is not reading) new heartbeats are dropped
 // whole, so the stream stays well-formed.
@@ -20,6 +22,7 @@
 #include "ping/ping_loop.h"
 #include "shared/expected.h"
 #include "shared/heartbeat_frame.h"
+#include "shared/sys_error.h"
 #include "shared/unique_fd.h"
 
 namespace bp {
@@ -50,8 +53,8 @@ class WatchdogLink : public PingObserver {
   }
 
   void on_valid_reply(std::uint16_t sequence, Duration rtt) override;
-  int extra_fd() const override { return channel_.get(); }
-  std::optional<int> on_extra_fd_ready() override;
+  // SIGCHLD: the watchdog ended; SIGIO: the channel broke (or has room again); SIGTSTP and
+  // SIGCONT: Pause and Resume.
   std::optional<int> on_other_signal(const signalfd_siginfo& info) override;
 
   // Normal end: Goodbye, close our sending side, wait (bounded) for the watchdog and reap it.
@@ -64,6 +67,10 @@ class WatchdogLink : public PingObserver {
       : program_(std::move(program)), pid_(pid), channel_(std::move(channel)),
         child_pidfd_(std::move(child_pidfd)) {}
   void send_frame(const FrameBody& body);
+  // O_ASYNC on the channel: SIGIO once it closes or resets, so the loop need not poll it.
+  std::optional<SysError> signal_on_channel_events() const;
+  // The channel raised SIGIO: a closed or reset connection means the watchdog is gone.
+  std::optional<int> on_channel_signal();
   bool flush_pending();
   // It died or left: reap it, say how it ended, and end the run with 125.
   std::optional<int> watchdog_gone();
