@@ -38,8 +38,8 @@ class PingObserver {
  public:
   virtual ~PingObserver() = default;
   // A valid echo reply: our identifier, a sequence we sent, intact checksum and payload,
-  // from the target, not a duplicate.
-  virtual void on_valid_reply(std::uint16_t sequence, Duration rtt) = 0;
+  // from the target, not a duplicate. `at`: the loop's clock reading at which it read it.
+  virtual void on_valid_reply(std::uint16_t sequence, Duration rtt, MonoTime at) = 0;
   // An extra descriptor to wait on (-1: none), and what to do when it is readable:
   // an exit code ends the run (the summary is still printed).
   virtual int extra_fd() const { return -1; }

@@ -17,7 +17,7 @@ class Supervision final : public PingObserver {
  public:
   Supervision(WatchdogLink& link, std::optional<SystemdNotifier> systemd, std::string target);
 
-  void on_valid_reply(std::uint16_t sequence, Duration rtt) override;
+  void on_valid_reply(std::uint16_t sequence, Duration rtt, MonoTime at) override;
   int extra_fd() const override { return link_.extra_fd(); }
   std::optional<int> on_extra_fd_ready() override { return link_.on_extra_fd_ready(); }
   std::optional<int> on_other_signal(const signalfd_siginfo& info) override {
