@@ -435,7 +435,7 @@ void PingLoop::on_echo_reply(const EchoReply& reply, const Envelope& envelope,
     last_rtt_ = rtt;
     schedule_->on_reply(now, rtt);
     if (observer_ != nullptr && !mismatch && !truncated && !different_address) {
-      observer_->on_valid_reply(reply.sequence, rtt);
+      observer_->on_valid_reply(reply.sequence, rtt, now);
     }
   }
   if (options_.flood) {

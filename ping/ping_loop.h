@@ -42,8 +42,8 @@ class PingObserver {
  public:
   virtual ~PingObserver() = default;
   // A valid echo reply: our identifier, a sequence we sent, intact checksum and payload,
-  // from the target, not a duplicate.
-  virtual void on_valid_reply(std::uint16_t sequence, Duration rtt) = 0;
+  // from the target, not a duplicate. `at`: the loop's clock reading at which it read it.
+  virtual void on_valid_reply(std::uint16_t sequence, Duration rtt, MonoTime at) = 0;
   // A signal other than SIGINT/SIGTERM/SIGQUIT from the loop's signal set arrived (better_ping:
   // its watchdog's SIGCHLD, SIGIO from its channel, job control). An exit code ends the run;
   // the summary is still printed.

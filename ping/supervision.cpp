@@ -7,8 +7,8 @@ Supervision::Supervision(WatchdogLink& link, std::optional<SystemdNotifier> syst
                          std::string target)
     : link_(link), systemd_(std::move(systemd)), target_(std::move(target)) {}
 
-void Supervision::on_valid_reply(std::uint16_t sequence, Duration rtt) {
-  link_.on_valid_reply(sequence, rtt);
+void Supervision::on_valid_reply(std::uint16_t sequence, Duration rtt, MonoTime at) {
+  link_.on_valid_reply(sequence, rtt, at);
 }
 
 void Supervision::ready(MonoTime now) {

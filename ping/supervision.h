@@ -17,7 +17,7 @@ class Supervision final : public PingObserver {
  public:
   Supervision(WatchdogLink& link, std::optional<SystemdNotifier> systemd, std::string target);
 
-  void on_valid_reply(std::uint16_t sequence, Duration rtt) override;
+  void on_valid_reply(std::uint16_t sequence, Duration rtt, MonoTime at) override;
   std::optional<int> on_other_signal(const signalfd_siginfo& info) override {
     return link_.on_other_signal(info);
   }

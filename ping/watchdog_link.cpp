@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "shared/loopback_pair.h"
+#include "shared/mono_clock.h"
 #include "shared/pidfd.h"
 #include "watchdog/watchdog_options.h"
 #include "shared/sys_error.h"
@@ -133,8 +134,8 @@ WatchdogLink::~WatchdogLink() {
   if (channel_ && !reaped_) finish();
 }
 
-void WatchdogLink::on_valid_reply(std::uint16_t sequence, Duration rtt) {
-  send_frame(HeartbeatBody{sequence, rtt});
+void WatchdogLink::on_valid_reply(std::uint16_t sequence, Duration rtt, MonoTime at) {
+  send_frame(HeartbeatBody{sequence, rtt, at});
 }
 
 // SIGIO is in better_ping's signal set (blocked, read from the signalfd): never fatal.
@@ -189,7 +190,7 @@ std::optional<int> WatchdogLink::on_other_signal(const signalfd_siginfo& info) {
       stop_for_job_control();
       return std::nullopt;
     case SIGCONT:
-      send_frame(ResumeBody{});
+      send_frame(ResumeBody{read_monotonic_clock()});
       return std::nullopt;
     default:
       return std::nullopt;
@@ -199,7 +200,7 @@ std::optional<int> WatchdogLink::on_other_signal(const signalfd_siginfo& info) {
 // Ctrl-Z: tell the watchdog first, so a long stop is not taken for silence, then stop as the
 // default action would have (SIGTSTP is blocked here because it is read from the signalfd).
 void WatchdogLink::stop_for_job_control() {
-  send_frame(PauseBody{});
+  send_frame(PauseBody{read_monotonic_clock()});
   kill(getpid(), SIGSTOP);
 }
 
@@ -223,7 +224,7 @@ int WatchdogLink::reap(std::chrono::milliseconds wait) {
 
 void WatchdogLink::finish() {
   if (!channel_ || reaped_) return;
-  send_frame(GoodbyeBody{});
+  send_frame(GoodbyeBody{read_monotonic_clock()});
   shutdown(channel_.get(), SHUT_WR);
   if (!reaped_) reap(kReapWait);
   channel_.reset();

@@ -4,7 +4,10 @@
 // echo reply, and notices when it goes away. Plugged into the ping loop as its PingObserver.
 //
 // Frames follow shared/heartbeat_frame.h: Hello first, a Heartbeat per valid reply, Pause and
-// Resume around Ctrl-Z (SIGTSTP / SIGCONT), Goodbye when better_ping ends on purpose.
+// Resume around Ctrl-Z (SIGTSTP / SIGCONT), Goodbye when better_ping ends on purpose. Each but
+// the Hello carries its CLOCK_MONOTONIC time: a Heartbeat the loop's reading at which it read
+// the reply, the others a reading taken as they are sent (the encoder keeps them in order). The
+// watchdog judges silence by these times, so it can leave heartbeats unread for a while.
 // The channel is not in the loop's poll set: it raises SIGIO (O_ASYNC) when it breaks, and the
 // watchdog's exit raises SIGCHLD; the loop hands both to on_other_signal.
 // Writes never block the ping loop: frames that do not fit in the socket buffer wait in a small
@@ -52,7 +55,7 @@ class WatchdogLink : public PingObserver {
     return static_cast<pid_t>(info.ssi_pid) == pid_;
   }
 
-  void on_valid_reply(std::uint16_t sequence, Duration rtt) override;
+  void on_valid_reply(std::uint16_t sequence, Duration rtt, MonoTime at) override;
   // SIGCHLD: the watchdog ended; SIGIO: the channel broke (or has room again); SIGTSTP and
   // SIGCONT: Pause and Resume.
   std::optional<int> on_other_signal(const signalfd_siginfo& info) override;

@@ -21,14 +21,16 @@ constexpr std::size_t kPgidAt = 20;
 constexpr std::size_t kTimeoutAt = 24;
 // Heartbeat body.
 constexpr std::size_t kIcmpSequenceAt = 16;
-constexpr std::size_t kHeartbeatZero16At = 18;
-constexpr std::size_t kHeartbeatZero32At = 20;
-constexpr std::size_t kRttAt = 24;
+constexpr std::size_t kHeartbeatZeroAt = 18;
+constexpr std::size_t kRttAt = 20;
+// Every body but the Hello's.
+constexpr std::size_t kTimeAt = 24;
 
 constexpr std::uint64_t kMaxNanoseconds =
     static_cast<std::uint64_t>(std::numeric_limits<std::chrono::nanoseconds::rep>::max());
 constexpr std::uint32_t kMaxPid =
     static_cast<std::uint32_t>(std::numeric_limits<std::int32_t>::max());
+constexpr std::uint32_t kMaxRttMicroseconds = std::numeric_limits<std::uint32_t>::max();
 
 template <typename... F>
 struct Overloaded : F... {
@@ -68,22 +70,37 @@ std::optional<FrameBody> parse_hello(std::span<const std::uint8_t> b) {
                    std::chrono::nanoseconds(static_cast<std::chrono::nanoseconds::rep>(timeout))};
 }
 
+std::optional<MonoTime> parse_time(std::span<const std::uint8_t> b) {
+  const std::uint64_t time = load_be64(b, kTimeAt);
+  if (time > kMaxNanoseconds) return std::nullopt;
+  return MonoTime(std::chrono::nanoseconds(static_cast<std::chrono::nanoseconds::rep>(time)));
+}
+
 std::optional<FrameBody> parse_heartbeat(std::span<const std::uint8_t> b) {
-  const std::uint64_t rtt = load_be64(b, kRttAt);
-  const bool zeros_are_zero = load_be16(b, kHeartbeatZero16At) == 0 && load_be32(b, kHeartbeatZero32At) == 0;
-  if (!zeros_are_zero || rtt > kMaxNanoseconds) return std::nullopt;
-  return HeartbeatBody{load_be16(b, kIcmpSequenceAt),
-                       std::chrono::nanoseconds(static_cast<std::chrono::nanoseconds::rep>(rtt))};
+  const std::optional<MonoTime> time = parse_time(b);
+  if (!time || load_be16(b, kHeartbeatZeroAt) != 0) return std::nullopt;
+  const std::chrono::microseconds rtt(load_be32(b, kRttAt));
+  return HeartbeatBody{load_be16(b, kIcmpSequenceAt), rtt, *time};
 }
 
 std::optional<FrameBody> parse_body(FrameType type, std::span<const std::uint8_t> b) {
   if (type == FrameType::kHello) return parse_hello(b);
   if (type == FrameType::kHeartbeat) return parse_heartbeat(b);
-  if (!all_zero(b.subspan(kBodyAt))) return std::nullopt;
-  if (type == FrameType::kPause) return PauseBody{};
-  if (type == FrameType::kResume) return ResumeBody{};
-  return GoodbyeBody{};
+  const std::optional<MonoTime> time = parse_time(b);
+  if (!time || !all_zero(b.subspan(kBodyAt, kTimeAt - kBodyAt))) return std::nullopt;
+  if (type == FrameType::kPause) return PauseBody{*time};
+  if (type == FrameType::kResume) return ResumeBody{*time};
+  return GoodbyeBody{*time};
 }
+
+// Whole microseconds, rounded down, within the 32-bit field.
+std::uint32_t wire_rtt(std::chrono::nanoseconds rtt) {
+  const auto us = std::chrono::floor<std::chrono::microseconds>(rtt).count();
+  if (us <= 0) return 0;
+  return static_cast<std::uint32_t>(std::min<std::uint64_t>(static_cast<std::uint64_t>(us), kMaxRttMicroseconds));
+}
+
+std::uint64_t wire_time(MonoTime time) { return static_cast<std::uint64_t>(time.time_since_epoch().count()); }
 
 }  // namespace
 
@@ -109,6 +126,14 @@ std::string_view to_string(FrameType type) {
   return "unknown";
 }
 
+std::optional<MonoTime> frame_time(const FrameBody& body) {
+  return std::visit(Overloaded{
+                        [](const HelloBody&) -> std::optional<MonoTime> { return std::nullopt; },
+                        [](const auto& timed) -> std::optional<MonoTime> { return timed.time; },
+                    },
+                    body);
+}
+
 std::string_view to_string(FrameViolation violation) {
   switch (violation) {
     case FrameViolation::kBadMagic: return "bad magic";
@@ -117,6 +142,8 @@ std::string_view to_string(FrameViolation violation) {
     case FrameViolation::kBadLength: return "bad frame length";
     case FrameViolation::kSequenceNotIncreasing: return "sequence not increasing";
     case FrameViolation::kBadBody: return "malformed frame body";
+    case FrameViolation::kTimeWentBackwards: return "time went backwards";
+    case FrameViolation::kTimeInTheFuture: return "time in the future";
     case FrameViolation::kMissingHello: return "first frame is not a hello";
     case FrameViolation::kDuplicateHello: return "second hello";
     case FrameViolation::kDataAfterGoodbye: return "data after goodbye";
@@ -140,9 +167,11 @@ void encode_frame(const Frame& frame, std::span<std::uint8_t, kFrameSize> out) {
                  },
                  [&](const HeartbeatBody& hb) {
                    store_be16(out, kIcmpSequenceAt, hb.icmp_sequence);
-                   store_be64(out, kRttAt, static_cast<std::uint64_t>(hb.rtt.count()));
+                   store_be32(out, kRttAt, wire_rtt(hb.rtt));
+                   store_be64(out, kTimeAt, wire_time(hb.time));
                  },
-                 [](const auto&) {},  // Pause, Resume, Goodbye: the body stays zero
+                 // Pause, Resume, Goodbye: zero up to the Time
+                 [&](const auto& timed) { store_be64(out, kTimeAt, wire_time(timed.time)); },
              },
              frame.body);
 }
@@ -155,8 +184,23 @@ Expected<Frame, FrameViolation> parse_frame(std::span<const std::uint8_t, kFrame
   return Frame{load_be64(bytes, kSequenceAt), std::move(*body)};
 }
 
+std::optional<FrameViolation> check_frame_time(const FrameBody& body, MonoTime read_at) {
+  const std::optional<MonoTime> time = frame_time(body);
+  if (time && *time > read_at) return FrameViolation::kTimeInTheFuture;
+  return std::nullopt;
+}
+
 void FrameEncoder::encode(const FrameBody& body, std::span<std::uint8_t, kFrameSize> out) {
-  encode_frame(Frame{next_sequence_, body}, out);
+  Frame frame{next_sequence_, body};
+  std::visit(Overloaded{
+                 [](HelloBody&) {},
+                 [&](auto& timed) {
+                   timed.time = std::max(timed.time, last_time_);
+                   last_time_ = timed.time;
+                 },
+             },
+             frame.body);
+  encode_frame(frame, out);
   ++next_sequence_;
 }
 
@@ -176,6 +220,10 @@ DecodeResult FrameDecoder::next(std::span<const std::uint8_t>& input) {
   filled_ = 0;
   Expected<Frame, FrameViolation> parsed = parse_frame(buffer_);
   if (!parsed) return fail(parsed.error(), input);
+  if (const std::optional<MonoTime> time = frame_time(parsed->body)) {
+    if (*time < last_time_) return fail(FrameViolation::kTimeWentBackwards, input);
+    last_time_ = *time;
+  }
   last_sequence_ = parsed->sequence;
   const FrameType type = frame_type(parsed->body);
   hello_received_ = true;  // check_header_prefix guarantees the first frame is the Hello

@@ -19,20 +19,20 @@ DeadlineTracker::DeadlineTracker(std::chrono::nanoseconds timeout, MonoTime star
       window_start_(start),
       deadline_(saturating_add(start, timeout_)) {}
 
-void DeadlineTracker::on_heartbeat(MonoTime now) {
-  advance(now);
+void DeadlineTracker::on_heartbeat(MonoTime at) {
+  advance(at);
   last_heartbeat_ = latest_;
   paused_ = false;
   start_window(latest_);
 }
 
-void DeadlineTracker::pause(MonoTime now) {
-  advance(now);
+void DeadlineTracker::pause(MonoTime at) {
+  advance(at);
   paused_ = true;
 }
 
-void DeadlineTracker::resume(MonoTime now) {
-  advance(now);
+void DeadlineTracker::resume(MonoTime at) {
+  advance(at);
   paused_ = false;
   start_window(latest_);
 }

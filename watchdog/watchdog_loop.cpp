@@ -21,8 +21,14 @@ namespace bp {
 namespace {
 
 // Bounds one turn's reading, so a flooding peer cannot starve signals and timers; what is left
-// is read next turn, and silence is not judged before it is.
+// is read next turn, at once, and silence is not judged before it is.
 constexpr int kMaxReadsPerTurn = 64;
+// SO_RCVLOWAT while reading lazily: 512 frames. Below it the kernel does not wake us for the
+// channel. It is far below the default receive buffer (tcp_rmem, 128 KiB), so better_ping's
+// sends never wait for us; were the buffer under pressure first, TCP would report the socket
+// readable anyway.
+constexpr int kLazyLowWater = 16 * 1024;
+constexpr int kEagerLowWater = 1;  // the kernel's default: every byte wakes the reader
 // Bounds the final read before close.
 constexpr int kMaxReadsBeforeClose = 256;
 constexpr std::chrono::milliseconds kReaderDrainBound{500};  // at most, before the group is signalled
@@ -33,6 +39,13 @@ void log_line(std::string line) {
   // stderr is gone.
   [[maybe_unused]] const ssize_t n = ::write(STDERR_FILENO, line.data(), line.size());
 }
+
+template <typename... F>
+struct Overloaded : F... {
+  using F::operator()...;
+};
+template <typename... F>
+Overloaded(F...) -> Overloaded<F...>;
 
 WatchdogOutcome fail(const SysError& error) {
   log_line("watchdog: " + error.message());
@@ -50,9 +63,9 @@ class Loop {
 
   Result turn();
   void read_signals(MonoTime now);
-  void read_channel(MonoTime now);
-  void feed(std::span<const std::uint8_t> bytes, MonoTime now);
-  void on_frame(const Frame& frame, MonoTime now);
+  MonoTime read_channel(MonoTime now);
+  void feed(std::span<const std::uint8_t> bytes, MonoTime read_at);
+  void on_frame(const Frame& frame);
   void on_hello(const HelloBody& hello);
   void on_end_of_stream();
   void protocol_violation(std::string_view what);
@@ -63,6 +76,7 @@ class Loop {
   Result apply(const KillStep& step, MonoTime now);
   void send(const SignalAction& action) const;
   Result arm_deadline();
+  Result set_read_mode();
   void drain_before_close() const;
   KillTargets targets() const;
 
@@ -81,6 +95,7 @@ class Loop {
   bool pinger_exit_handled_ = false;
   bool channel_closed_ = false;
   bool channel_drained_ = true;
+  bool lazy_ = false;  // SO_RCVLOWAT is kLazyLowWater (else kEagerLowWater)
   std::optional<std::optional<MonoTime>> armed_;  // what the deadline timer is set to, if known
 };
 
@@ -101,24 +116,32 @@ Loop::Loop(WatchdogSession session, const SignalFd& signals, MonoTimer deadline,
 
 WatchdogOutcome Loop::run() {
   Result outcome = arm_deadline();
-  while (!outcome) outcome = turn();
+  while (!outcome) {
+    outcome = turn();
+    if (!outcome) outcome = set_read_mode();
+  }
   drain_before_close();
   return *outcome;
 }
 
 Loop::Result Loop::turn() {
-  if (retry_on_eintr([&] { return ::ppoll(fds_.data(), fds_.size(), nullptr, nullptr); }) < 0) {
+  // Bytes left unread by a bounded turn may be below the low-water mark: go on without sleeping.
+  const timespec no_wait{};
+  if (retry_on_eintr([&] {
+        return ::ppoll(fds_.data(), fds_.size(), channel_drained_ ? nullptr : &no_wait, nullptr);
+      }) < 0) {
     return fail(last_error("ppoll"));
   }
-  const MonoTime now = read_monotonic_clock();
-  // Only what poll reported is read: a heartbeat costs one poll, one recv and one timer re-arm.
+  MonoTime now = read_monotonic_clock();
   if (fds_[kSignals].revents != 0) read_signals(now);
   if (fds_[kPinger].revents != 0) {
     pinger_exited_ = true;
     fds_[kPinger].fd = -1;  // stays readable for good
   }
-  if (fds_[kChannel].revents != 0) read_channel(now);
   if (fds_[kDeadline].revents != 0) deadline_.consume();  // it only woke us; the tracker decides
+  // Whatever woke us, the channel is drained first: frames below the low-water mark are not
+  // reported by poll, and the decision must see every heartbeat sent so far.
+  now = read_channel(now);
   return decide(now);
 }
 
@@ -130,40 +153,48 @@ void Loop::read_signals(MonoTime now) {
   }
 }
 
-void Loop::read_channel(MonoTime now) {
+// Reads until the socket says EAGAIN (MSG_DONTWAIT returns what is queued even below the
+// low-water mark). Returns the clock reading taken after the last read, or `now`.
+MonoTime Loop::read_channel(MonoTime now) {
   channel_drained_ = true;
   std::array<std::uint8_t, 4096> buffer;
   for (int i = 0; i < kMaxReadsPerTurn; ++i) {
-    if (fds_[kChannel].fd < 0) return;
+    if (fds_[kChannel].fd < 0) return now;
     const ssize_t n =
         retry_on_eintr([&] { return ::recv(fds_[kChannel].fd, buffer.data(), buffer.size(), MSG_DONTWAIT); });
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
-    if (n <= 0) return on_end_of_stream();  // EOF, or the connection broke (reset)
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return now;
+    if (n <= 0) {
+      on_end_of_stream();  // EOF, or the connection broke (reset)
+      return now;
+    }
+    now = read_monotonic_clock();  // no honest frame of this read can be later than this
     if (!policy_) feed(std::span<const std::uint8_t>(buffer.data(), static_cast<std::size_t>(n)), now);
-    // A short read emptied the receive queue: no need for a recv that says EAGAIN.
-    if (static_cast<std::size_t>(n) < buffer.size()) return;
   }
   channel_drained_ = false;
+  return now;
 }
 
-void Loop::feed(std::span<const std::uint8_t> bytes, MonoTime now) {
+void Loop::feed(std::span<const std::uint8_t> bytes, MonoTime read_at) {
   while (fds_[kChannel].fd >= 0) {
     DecodeResult result = decoder_.next(bytes);
     if (std::holds_alternative<NeedMoreBytes>(result)) return;
     if (const auto* violation = std::get_if<FrameViolation>(&result)) return protocol_violation(to_string(*violation));
-    on_frame(std::get<Frame>(result), now);
+    const Frame& frame = std::get<Frame>(result);
+    if (const auto future = check_frame_time(frame.body, read_at)) return protocol_violation(to_string(*future));
+    on_frame(frame);
   }
 }
 
-void Loop::on_frame(const Frame& frame, MonoTime now) {
-  if (const auto* hello = std::get_if<HelloBody>(&frame.body)) return on_hello(*hello);
-  switch (frame_type(frame.body)) {
-    case FrameType::kHeartbeat: tracker_.on_heartbeat(now); break;
-    case FrameType::kPause: tracker_.pause(now); break;
-    case FrameType::kResume: tracker_.resume(now); break;
-    case FrameType::kHello:
-    case FrameType::kGoodbye: break;  // the decoder remembers the goodbye
-  }
+// Frames are judged by their own Time: when better_ping produced them, not when we read them.
+void Loop::on_frame(const Frame& frame) {
+  std::visit(Overloaded{
+                 [&](const HelloBody& hello) { on_hello(hello); },
+                 [&](const HeartbeatBody& beat) { tracker_.on_heartbeat(beat.time); },
+                 [&](const PauseBody& pause) { tracker_.pause(pause.time); },
+                 [&](const ResumeBody& resume) { tracker_.resume(resume.time); },
+                 [](const GoodbyeBody&) {},  // the decoder remembers the goodbye
+             },
+             frame.body);
 }
 
 void Loop::on_hello(const HelloBody& hello) {
@@ -249,6 +280,22 @@ Loop::Result Loop::arm_deadline() {
   const auto error = deadline ? deadline_.arm_at(*deadline) : deadline_.disarm();
   if (error) return fail(*error);
   armed_ = deadline;
+  return std::nullopt;
+}
+
+// Lazy while replies are expected: heartbeats then pile up in the socket without waking us, and
+// the deadline timer (or 512 frames, or the end of the stream) wakes us to read them all.
+// Eager before the Hello (its checks are immediate), while paused (a Resume must be seen at
+// once: no deadline is armed then) and while the kill policy runs.
+Loop::Result Loop::set_read_mode() {
+  if (fds_[kChannel].fd < 0) return std::nullopt;  // not read any more
+  const bool lazy = hello_ && !tracker_.paused() && !policy_;
+  if (lazy == lazy_) return std::nullopt;
+  const int low_water = lazy ? kLazyLowWater : kEagerLowWater;
+  if (::setsockopt(fds_[kChannel].fd, SOL_SOCKET, SO_RCVLOWAT, &low_water, sizeof low_water) != 0) {
+    return fail(last_error("setsockopt(SO_RCVLOWAT)"));
+  }
+  lazy_ = lazy;
   return std::nullopt;
 }
 

@@ -10,24 +10,45 @@
 //   signalfd        SIGCONT: the watchdog was stopped and continued (Ctrl-Z ... fg): start a
 //                   fresh window. SIGTERM, SIGINT, SIGHUP, SIGQUIT: ignored (see watch_signals).
 //   pidfd           better_ping has terminated (the authoritative signal of its end).
-//   channel         heartbeat frames; end of stream.
-//   deadline timer  timerfd, CLOCK_MONOTONIC, TFD_TIMER_ABSTIME, at DeadlineTracker::deadline();
-//                   disarmed while paused and once the kill policy runs. It only wakes the loop:
-//                   expiry is decided by the tracker with the turn's clock reading.
+//   channel         heartbeat frames; end of stream. Read lazily, see below.
+//   deadline timer  timerfd, CLOCK_MONOTONIC, TFD_TIMER_ABSTIME, at DeadlineTracker::deadline():
+//                   the last frame's Time + the timeout. Disarmed while paused and once the kill
+//                   policy runs. It only wakes the loop: expiry is decided by the tracker.
 //   grace timer     timerfd for the kill policy's grace periods.
 //
-// Each turn reads CLOCK_MONOTONIC once, then, in this order:
-//   1. signals (a SIGCONT re-arms before a stale expiry could be acted on);
-//   2. the pidfd;
-//   3. every pending channel byte through the FrameDecoder: Hello (its timeout must equal
-//      --timeout, its pid the pidfd's), Heartbeat, Pause, Resume, Goodbye;
-//   4. decisions, only now that every frame is in (systemd's "idle priority" for the watchdog
-//      source): better_ping gone -> end; else silence expired -> log one line, start the
-//      KillPolicy; while it runs, pinger exit and grace expiry drive it.
+// Lazy reading. Every frame but the Hello carries better_ping's CLOCK_MONOTONIC time of the
+// event (shared/heartbeat_frame.h), and the tracker is fed that Time, not the time the frame
+// was read. So the watchdog need not wake for each heartbeat: while better_ping is supervised
+// normally (Hello accepted, not paused, no kill policy) the channel's SO_RCVLOWAT is 16 KiB
+// (512 frames). Since Linux 4.18 TCP does not wake a reader, nor report it readable to poll,
+// below that mark; end of stream and errors still wake it. Heartbeats then pile up in the
+// socket, and the deadline timer wakes the loop about once per timeout while replies flow
+// (each wake-up re-arms it at the newest heartbeat's Time + timeout), or 512 frames do.
+// The mark is 1 byte (every frame wakes the loop) before the Hello, while paused (no deadline
+// is armed then, and a Resume must be seen at once) and while the kill policy runs.
+// setsockopt is called only when that mode changes.
+//
+// Each turn, whatever woke it:
+//   1. reads CLOCK_MONOTONIC, handles signals (a SIGCONT re-arms before a stale expiry could be
+//      acted on) and notes the pidfd;
+//   2. drains the channel: recv(MSG_DONTWAIT) until EAGAIN (it returns what is queued even below
+//      the low-water mark), at most 64 reads of 4 KiB; the clock is read again after each read.
+//      Frames go through the FrameDecoder: Hello (its timeout must equal --timeout, its pid the
+//      pidfd's), Heartbeat, Pause, Resume, Goodbye. A frame whose Time is later than the clock
+//      reading taken after its read is a violation (CLOCK_MONOTONIC is one clock for the whole
+//      system: better_ping cannot honestly have read a later time before sending it);
+//   3. decides, only now that every frame sent so far is in (systemd's "idle priority" for the
+//      watchdog source), with the last clock reading: better_ping gone -> end; else silence
+//      expired -> log one line, start the KillPolicy; else re-arm the deadline timer if the
+//      deadline moved. While the policy runs, pinger exit and grace expiry drive it. If the
+//      channel was not drained within the bound, nothing is judged and the next turn does not
+//      sleep;
+//   4. switches the read mode (SO_RCVLOWAT) if it has to.
 //
 // A protocol violation is logged once; the channel is no longer read (nothing after it can count
-// as a heartbeat) and the deadline keeps running. Once the policy runs, frames are ignored.
-// Before returning, pending bytes are read so the connection closes with FIN rather than RST.
+// as a heartbeat) and the deadline keeps running. Once the policy runs, frames are read and
+// ignored. Before returning, pending bytes are read so the connection closes with FIN rather
+// than RST.
 
 #include <sys/types.h>
 

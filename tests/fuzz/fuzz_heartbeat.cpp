@@ -9,7 +9,7 @@
 //     exactly up to its last byte; once broken, every later call gives the same violation;
 //   - a Frame is returned only for 32 bytes that parse_frame accepts on their own and that
 //     re-encoding the Frame reproduces exactly; the first is the Hello, there is one Hello,
-//     sequences increase, nothing follows a Goodbye;
+//     sequences increase, Times never decrease, nothing follows a Goodbye;
 //   - how the stream is split does not matter: one read, the fuzzed pieces and one byte at a
 //     time give the same frames, the same violation and the same end-of-stream verdict;
 //   - an independent model over whole 32-byte blocks agrees on how many frames are good and
@@ -33,7 +33,7 @@ namespace {
 
 using Bytes = std::span<const std::uint8_t>;
 
-// One partial frame, a few counters and flags: nothing grows with the input.
+// One partial frame, a few counters, a time and flags: nothing grows with the input.
 static_assert(sizeof(FrameDecoder) <= kFrameSize + 64);
 
 constexpr std::size_t kMaxPieceLengths = 16;
@@ -55,9 +55,12 @@ void check_frame(const Frame& frame, Bytes wire, const std::vector<Frame>& earli
 
   const bool is_hello = frame_type(frame.body) == FrameType::kHello;
   BP_FUZZ_CHECK(is_hello == earlier.empty());
+  BP_FUZZ_CHECK(frame_time(frame.body).has_value() == !is_hello);
   if (!earlier.empty()) {
     BP_FUZZ_CHECK(frame.sequence > earlier.back().sequence);
     BP_FUZZ_CHECK(frame_type(earlier.back().body) != FrameType::kGoodbye);
+    const auto previous = frame_time(earlier.back().body);
+    BP_FUZZ_CHECK(!previous || *previous <= *frame_time(frame.body));
   } else {
     BP_FUZZ_CHECK(frame.sequence >= 1);
   }
@@ -90,6 +93,7 @@ void feed(FrameDecoder& decoder, Bytes stream, std::size_t& offset, std::size_t 
     check_frame(frame, stream.subspan(consumed - kFrameSize, kFrameSize), out.frames);
     out.frames.push_back(frame);
     BP_FUZZ_CHECK(decoder.hello_received() && decoder.last_sequence() == frame.sequence);
+    BP_FUZZ_CHECK(frame_time(frame.body).value_or(decoder.last_time()) == decoder.last_time());
     BP_FUZZ_CHECK(decoder.goodbye_received() == (frame_type(frame.body) == FrameType::kGoodbye));
   }
   offset += length;
@@ -130,6 +134,7 @@ struct Model {
 Model model(Bytes stream) {
   Model m;
   std::uint64_t last_sequence = 0;
+  MonoTime last_time{};
   bool goodbye = false;
   for (std::size_t at = 0; at < stream.size(); at += kFrameSize) {
     if (goodbye || stream.size() - at < kFrameSize) {
@@ -138,11 +143,13 @@ Model model(Bytes stream) {
     }
     const auto parsed = parse_frame(stream.subspan(at).first<kFrameSize>());
     const bool is_hello = parsed && frame_type(parsed->body) == FrameType::kHello;
-    if (!parsed || is_hello != (at == 0) || parsed->sequence <= last_sequence) {
+    const auto time = parsed ? frame_time(parsed->body) : std::nullopt;
+    if (!parsed || is_hello != (at == 0) || parsed->sequence <= last_sequence || (time && *time < last_time)) {
       m.must_break = true;
       return m;
     }
     last_sequence = parsed->sequence;
+    last_time = time.value_or(last_time);
     goodbye = frame_type(parsed->body) == FrameType::kGoodbye;
     ++m.good_frames;
   }

@@ -101,29 +101,37 @@ def icmp_seeds():
 
 
 def frame(type_, sequence, body=b"\0" * 16):
-    return struct.pack("!IBBHQ", 0x42504842, 1, type_, 32, sequence) + body
+    return struct.pack("!IBBHQ", 0x42504842, 2, type_, 32, sequence) + body
 
 
 def hello(sequence, pid=4242, pgid=4242, timeout_ns=10_000_000_000):
     return frame(1, sequence, struct.pack("!IIQ", pid, pgid, timeout_ns))
 
 
-def heartbeat(sequence, icmp_sequence, rtt_ns):
-    return frame(2, sequence, struct.pack("!HHIQ", icmp_sequence, 0, 0, rtt_ns))
+def heartbeat(sequence, icmp_sequence, rtt_us, time_ns):
+    return frame(2, sequence, struct.pack("!HHIQ", icmp_sequence, 0, rtt_us, time_ns))
+
+
+def timed(type_, sequence, time_ns):   # Pause (3), Resume (4), Goodbye (5)
+    return frame(type_, sequence, struct.pack("!QQ", 0, time_ns))
 
 
 def heartbeat_seeds():
-    session = (hello(1) + heartbeat(2, 1, 1_234_567) + frame(3, 3) + frame(4, 4)
-               + heartbeat(5, 2, 987) + frame(5, 6))
+    s = 1_000_000_000   # CLOCK_MONOTONIC times, in ns since boot
+    session = (hello(1) + heartbeat(2, 1, 1_234, 1000 * s) + timed(3, 3, 1001 * s)
+               + timed(4, 4, 1300 * s) + heartbeat(5, 2, 987, 1300 * s) + timed(5, 6, 1301 * s))
     streams = {
         "session_one_read": (b"", session),
         "session_in_pieces_7_32_1": (bytes([7, 32, 1]), session),
         "session_with_empty_reads": (bytes([0, 11]), session),
-        "hello_heartbeat_in_fives": (bytes([5]), hello(1) + heartbeat(2, 7, 1_000)),
-        "hello_not_leading_group": (b"", hello(1, 4242, 100) + heartbeat(2, 1, 5)),
-        "truncated_heartbeat": (b"", hello(1) + heartbeat(2, 1, 5)[:20]),
-        "replayed_heartbeat": (b"", hello(1) + heartbeat(2, 1, 5) + heartbeat(2, 1, 5)),
-        "data_after_goodbye": (b"", hello(1) + frame(5, 2) + b"\x42"),
+        "hello_heartbeat_in_fives": (bytes([5]), hello(1) + heartbeat(2, 7, 1_000, 5 * s)),
+        "hello_not_leading_group": (b"", hello(1, 4242, 100) + heartbeat(2, 1, 5, 5 * s)),
+        "truncated_heartbeat": (b"", hello(1) + heartbeat(2, 1, 5, 5 * s)[:20]),
+        "replayed_heartbeat": (b"", hello(1) + heartbeat(2, 1, 5, 5 * s) + heartbeat(2, 1, 5, 5 * s)),
+        "time_went_backwards": (b"", hello(1) + heartbeat(2, 1, 5, 5 * s) + timed(3, 3, 5 * s - 1)),
+        "version_1_heartbeat": (b"", hello(1) + struct.pack("!IBBHQHHIQ", 0x42504842, 1, 2, 32, 2,
+                                                            7, 0, 0, 1_234_567)),
+        "data_after_goodbye": (b"", hello(1) + timed(5, 2, 5 * s) + b"\x42"),
         "http_garbage": (b"", b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"),
     }
     return {name: bytes([len(pieces)]) + pieces + stream

@@ -11,12 +11,15 @@
 #include <array>
 #include <charconv>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 
 #include "shared/heartbeat_frame.h"
 #include "shared/loopback_pair.h"
+#include "shared/mono_time.h"
 #include "shared/pidfd.h"
 #include "shared/signals.h"
 #include "shared/text_file.h"
@@ -99,6 +102,7 @@ class FakePinger {
   void do_step(const Step& step);
   void say_goodbye();
   long long watchdog_caps() const;
+  long long watchdog_wakeups() const;
 
   const Script& script_;
   pid_t join_group_;
@@ -197,13 +201,16 @@ void FakePinger::do_step(const Step& step) {
       return send_frame(HelloBody{::getpid(), ::getpgrp(), step.duration});
     case K::kHeartbeat:
       report("heartbeat", 0);
-      return send_frame(HeartbeatBody{1, 1ms});
+      return send_frame(HeartbeatBody{1, 1ms, MonoTime(mono_now())});
+    case K::kStampedHeartbeat:
+      report("stamped_heartbeat", step.duration.count());
+      return send_frame(HeartbeatBody{1, 1ms, MonoTime(mono_now() + step.duration)});
     case K::kPause:
       report("pause", 0);
-      return send_frame(PauseBody{});
+      return send_frame(PauseBody{MonoTime(mono_now())});
     case K::kResume:
       report("resume", 0);
-      return send_frame(ResumeBody{});
+      return send_frame(ResumeBody{MonoTime(mono_now())});
     case K::kGoodbye: return say_goodbye();
     case K::kGarbage:
       report("garbage", 0);
@@ -221,12 +228,13 @@ void FakePinger::do_step(const Step& step) {
       ::kill(watchdog_pid_, step.number);
       return;
     case K::kReportWatchdogCaps: return report("watchdog_caps", watchdog_caps());
+    case K::kReportWatchdogWakeups: return report("watchdog_wakeups", watchdog_wakeups());
   }
 }
 
 void FakePinger::say_goodbye() {
   report("goodbye", 0);
-  send_frame(GoodbyeBody{});
+  send_frame(GoodbyeBody{MonoTime(mono_now())});
   ::shutdown(channel_.get(), SHUT_WR);
   const bool ended = readable_within(watchdog_pidfd_.get(), kGoodbyeWait);
   report("watchdog_ended", ended ? 1 : 0);
@@ -252,6 +260,15 @@ long long FakePinger::watchdog_caps() const {
   return found == 3 ? (held ? 1 : 0) : -1;
 }
 
+long long FakePinger::watchdog_wakeups() const {
+  const auto status = read_text_file("/proc/" + std::to_string(watchdog_pid_) + "/status");
+  if (!status) return -1;
+  constexpr std::string_view kKey = "\nvoluntary_ctxt_switches:";
+  const std::size_t at = status->find(kKey);
+  if (at == std::string::npos) return -1;
+  return std::strtoll(status->c_str() + at + kKey.size(), nullptr, 10);
+}
+
 std::optional<Event> parse_event(const std::string& line) {
   std::istringstream in(line);
   Event e;
@@ -271,6 +288,7 @@ Nanos mono_now() {
 
 Step hello(Nanos timeout) { return {Step::Kind::kHello, timeout, 0, {}}; }
 Step heartbeat() { return {Step::Kind::kHeartbeat, {}, 0, {}}; }
+Step stamped_heartbeat(Nanos offset) { return {Step::Kind::kStampedHeartbeat, offset, 0, {}}; }
 Step pause_frame() { return {Step::Kind::kPause, {}, 0, {}}; }
 Step resume_frame() { return {Step::Kind::kResume, {}, 0, {}}; }
 Step goodbye() { return {Step::Kind::kGoodbye, {}, 0, {}}; }
@@ -280,6 +298,7 @@ Step stop_self() { return {Step::Kind::kStopSelf, {}, 0, {}}; }
 Step exit_with(int code) { return {Step::Kind::kExit, {}, code, {}}; }
 Step signal_watchdog(int signal) { return {Step::Kind::kSignalWatchdog, {}, signal, {}}; }
 Step report_watchdog_caps() { return {Step::Kind::kReportWatchdogCaps, {}, 0, {}}; }
+Step report_watchdog_wakeups() { return {Step::Kind::kReportWatchdogWakeups, {}, 0, {}}; }
 
 std::vector<Step> heartbeats(int count, Nanos interval) {
   std::vector<Step> steps;

@@ -36,7 +36,10 @@ Nanos mono_now();
 struct Step {
   enum class Kind {
     kHello,             // Hello {getpid(), getpgrp(), duration}; event "hello"
-    kHeartbeat,         // event "heartbeat"
+    kHeartbeat,         // event "heartbeat"; every frame but the Hello is stamped with the time
+                        // of its event (CLOCK_MONOTONIC), as better_ping stamps them
+    kStampedHeartbeat,  // a heartbeat stamped `duration` after now; event "stamped_heartbeat"
+                        // <duration in ns> (the encoder keeps later frames from going back)
     kPause,             // event "pause"
     kResume,            // event "resume"
     kGoodbye,           // Goodbye, shutdown(SHUT_WR), wait <= 2 s for the watchdog to end; events
@@ -47,6 +50,8 @@ struct Step {
     kExit,              // event "exiting", _exit(number)
     kSignalWatchdog,    // event "signalled_watchdog" <number>, then kill(W, number)
     kReportWatchdogCaps,  // event "watchdog_caps": 0 none held, 1 some held, -1 unreadable
+    kReportWatchdogWakeups,  // event "watchdog_wakeups": its voluntary context switches so far
+                             // (/proc/W/status), -1 unreadable
   };
   Kind kind;
   Nanos duration{};
@@ -56,6 +61,7 @@ struct Step {
 
 Step hello(Nanos timeout);
 Step heartbeat();
+Step stamped_heartbeat(Nanos offset);
 Step pause_frame();
 Step resume_frame();
 Step goodbye();
@@ -65,6 +71,7 @@ Step stop_self();
 Step exit_with(int code);
 Step signal_watchdog(int signal);
 Step report_watchdog_caps();
+Step report_watchdog_wakeups();
 // heartbeat, wait(interval), heartbeat, ... : `count` heartbeats; ends with a heartbeat.
 std::vector<Step> heartbeats(int count, Nanos interval);
 

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <initializer_list>
 #include <string>
 #include <vector>
@@ -104,6 +105,43 @@ TEST_F(WatchdogIt, HeartbeatsKeepThePingerAliveAndGoodbyeEndsTheWatchdogQuietlyW
   EXPECT_EQ(run.watchdog_stderr(), "");
 }
 
+// ---- lazy reading: heartbeats are read about once per timeout ----
+
+long long wakeups_between(FakePingerRun& run) {
+  const std::vector<Event> counts = run.events_named("watchdog_wakeups");
+  EXPECT_EQ(counts.size(), 2u) << run.transcript();
+  if (counts.size() != 2 || counts[0].value < 0 || counts[1].value < 0) return -1;
+  return counts[1].value - counts[0].value;
+}
+
+TEST_F(WatchdogIt, WatchdogSleepsThroughMostHeartbeats) {
+  // 40 heartbeats 50 ms apart (1.95 s) with a 0.5 s timeout: a watchdog reading each one wakes
+  // at least 40 times; reading them when its deadline timer fires, about 4 times (1.95 / 0.45+).
+  constexpr int kHeartbeats = 40;
+  FakePingerRun run(script({{hello(kTimeout), wait(100ms), report_watchdog_wakeups()},
+                            heartbeats(kHeartbeats, 50ms),
+                            {report_watchdog_wakeups(), goodbye(), exit_with(0)}}));
+  ASSERT_NO_FATAL_FAILURE(finish(run));
+  const long long wakeups = wakeups_between(run);
+  std::printf("watchdog wake-ups (voluntary context switches) for %d heartbeats: %lld\n", kHeartbeats, wakeups);
+  EXPECT_GE(wakeups, 0) << run.transcript();
+  EXPECT_LE(wakeups, kHeartbeats / 4) << run.transcript();
+  // And it still supervised: no stop, a clean goodbye.
+  EXPECT_TRUE(run.events_named("sigterm").empty()) << run.transcript();
+  EXPECT_EQ(last_event(run, "channel_end").value, 0) << "0 is a FIN; a negative errno, a reset";
+  EXPECT_EQ(run.watchdog().exit_code(), 0) << run.transcript();
+  EXPECT_EQ(run.watchdog_stderr(), "");
+}
+
+TEST_F(WatchdogIt, HeartbeatsReadLateStillCountFromWhenTheyWereSent) {
+  // Heartbeats for 1 s, then silence: the watchdog reads the last ones only when its timer
+  // fires, yet stops the pinger one timeout after the last one was sent, not after it read it.
+  FakePingerRun run(script({{hello(kTimeout)}, heartbeats(11, 100ms)}));
+  ASSERT_NO_FATAL_FAILURE(finish(run));
+  expect_delay(the_sigterm(run).at - last_event(run, "heartbeat").at, kTimeout, kTimeout + kSlack, run);
+  EXPECT_EQ(run.watchdog_stderr(), kExpiryLine);
+}
+
 TEST_F(WatchdogIt, PingerEndingWithoutGoodbyeEndsTheWatchdogWithinASecond) {
   FakePingerRun run(script({{hello(kTimeout), heartbeat(), wait(100ms), exit_with(3)}}));
   ASSERT_NO_FATAL_FAILURE(finish(run));
@@ -128,6 +166,25 @@ TEST_F(WatchdogIt, GarbageIsSilenceAndNothingAfterItCountsAsAHeartbeat) {
   EXPECT_EQ(run.watchdog_stderr(), "watchdog: protocol violation from better_ping: bad magic\n" + kExpiryLine);
 }
 
+TEST_F(WatchdogIt, HeartbeatStampedInTheFutureIsAViolationAndSilence) {
+  // An hour ahead of CLOCK_MONOTONIC: honoured, it would keep the pinger alive for an hour. The
+  // heartbeats after it (stamped no earlier, as a sender must) are not read any more.
+  FakePingerRun run(script({{hello(kTimeout), heartbeat(), stamped_heartbeat(1h)}, heartbeats(15, 100ms)}));
+  ASSERT_NO_FATAL_FAILURE(finish(run));
+  expect_delay(the_sigterm(run).at - run.events_named("heartbeat").front().at, kTimeout, kTimeout + kSlack, run);
+  EXPECT_EQ(run.pinger().exit_code(), 124);
+  EXPECT_EQ(run.watchdog_stderr(), "watchdog: protocol violation from better_ping: time in the future\n" + kExpiryLine);
+}
+
+TEST_F(WatchdogIt, HeartbeatStampedAMomentAgoIsFine) {
+  // Stamped 0.3 s in the past (sent late, as a loaded better_ping might): it counts from then.
+  FakePingerRun run(script({{hello(kTimeout), wait(400ms), stamped_heartbeat(-300ms)}}));
+  ASSERT_NO_FATAL_FAILURE(finish(run));
+  const Event stamped = last_event(run, "stamped_heartbeat");
+  expect_delay(the_sigterm(run).at - (stamped.at - 300ms), kTimeout, kTimeout + kSlack, run);
+  EXPECT_EQ(run.watchdog_stderr(), kExpiryLine);
+}
+
 TEST_F(WatchdogIt, HelloWithAnotherTimeoutIsAViolation) {
   FakePingerRun run(script({{hello(1s)}, heartbeats(15, 100ms)}));
   ASSERT_NO_FATAL_FAILURE(finish(run));
@@ -148,6 +205,22 @@ TEST_F(WatchdogIt, PauseHoldsTheDeadlineAndResumeGrantsAFullWindow) {
   EXPECT_EQ(run.watchdog_stderr(), kExpiryLine);
 }
 
+TEST_F(WatchdogIt, ResumeAfterALongPauseWakesTheWatchdogAtOnce) {
+  // While paused no deadline is armed and every frame wakes the watchdog: it sleeps through the
+  // pause without a single wake-up, is woken by the Resume, and stops the silent pinger one
+  // timeout after it. (The Pause itself it reads lazily, when its deadline timer fires.)
+  FakePingerRun run(script({{hello(kTimeout), heartbeat(), pause_frame(), wait(800ms), report_watchdog_wakeups(),
+                             wait(1200ms), report_watchdog_wakeups(), resume_frame(), wait(100ms),
+                             report_watchdog_wakeups()}}));
+  ASSERT_NO_FATAL_FAILURE(finish(run));
+  const std::vector<Event> counts = run.events_named("watchdog_wakeups");
+  ASSERT_EQ(counts.size(), 3u) << run.transcript();
+  EXPECT_EQ(counts[1].value - counts[0].value, 0) << "woke while paused\n" << run.transcript();
+  EXPECT_GE(counts[2].value - counts[1].value, 1) << "the Resume did not wake it\n" << run.transcript();
+  expect_delay(the_sigterm(run).at - last_event(run, "resume").at, kTimeout, kTimeout + kSlack, run);
+  EXPECT_EQ(run.watchdog_stderr(), kExpiryLine);
+}
+
 TEST_F(WatchdogIt, StoppedPingerIsContinuedSoItCanHandleSigterm) {
   FakePingerRun run(script({{hello(kTimeout), heartbeat(), stop_self()}}));
   ASSERT_NO_FATAL_FAILURE(finish(run));
@@ -158,8 +231,8 @@ TEST_F(WatchdogIt, StoppedPingerIsContinuedSoItCanHandleSigterm) {
 
 TEST_F(WatchdogIt, WatchdogStoppedAndContinuedStartsAFreshWindow) {
   // Stopped for twice the timeout: without a fresh window it would act the moment it continues.
-  // (The first wait lets it read the heartbeat: one still unread when it continues would open a
-  // fresh window by itself.)
+  // (The heartbeat, read before or after, carries the time it was sent: only the SIGCONT can
+  // open the fresh window.)
   FakePingerRun run(script({{hello(kTimeout), heartbeat(), wait(200ms), signal_watchdog(SIGSTOP), wait(1s),
                              signal_watchdog(SIGCONT)}}));
   ASSERT_NO_FATAL_FAILURE(finish(run));

@@ -17,23 +17,26 @@ namespace {
 using namespace std::chrono_literals;
 using Bytes = std::vector<std::uint8_t>;
 
+// A CLOCK_MONOTONIC reading given as time since boot.
+constexpr MonoTime at(std::chrono::nanoseconds since_boot) { return MonoTime(since_boot); }
+
 // Golden frames, written out by hand from the diagram in shared/heartbeat_frame.h.
 const char* const kHelloHex =  // seq 1, pid 4242 = pgid (leader), timeout 10 s = 0x2540be400 ns
-    "4250 4842 0101 0020 0000 0000 0000 0001 0000 1092 0000 1092 0000 0002 540b e400";
-const char* const kHeartbeatHex =  // seq 2, icmp_seq 7, rtt 1.234567 ms = 0x12d687 ns
-    "4250 4842 0102 0020 0000 0000 0000 0002 0007 0000 0000 0000 0000 0000 0012 d687";
-const char* const kPauseHex =
-    "4250 4842 0103 0020 0000 0000 0000 0003 0000 0000 0000 0000 0000 0000 0000 0000";
-const char* const kResumeHex =
-    "4250 4842 0104 0020 0000 0000 0000 0004 0000 0000 0000 0000 0000 0000 0000 0000";
-const char* const kGoodbyeHex =
-    "4250 4842 0105 0020 0000 0000 0000 0005 0000 0000 0000 0000 0000 0000 0000 0000";
+    "4250 4842 0201 0020 0000 0000 0000 0001 0000 1092 0000 1092 0000 0002 540b e400";
+const char* const kHeartbeatHex =  // seq 2, icmp_seq 7, rtt 1234 us = 0x4d2, time 1000.000000123 s
+    "4250 4842 0202 0020 0000 0000 0000 0002 0007 0000 0000 04d2 0000 00e8 d4a5 107b";
+const char* const kPauseHex =  // seq 3, time 1001.5 s = 0xe92e0d3f00 ns
+    "4250 4842 0203 0020 0000 0000 0000 0003 0000 0000 0000 0000 0000 00e9 2e0d 3f00";
+const char* const kResumeHex =  // seq 4, time 1300 s = 0x12eae09c800 ns
+    "4250 4842 0204 0020 0000 0000 0000 0004 0000 0000 0000 0000 0000 012e ae09 c800";
+const char* const kGoodbyeHex =  // seq 5, time 1301 s = 0x12ee9a49200 ns
+    "4250 4842 0205 0020 0000 0000 0000 0005 0000 0000 0000 0000 0000 012e e9a4 9200";
 
 const Frame kHello{1, HelloBody{4242, 4242, 10s}};
-const Frame kHeartbeat{2, HeartbeatBody{7, 1234567ns}};
-const Frame kPause{3, PauseBody{}};
-const Frame kResume{4, ResumeBody{}};
-const Frame kGoodbye{5, GoodbyeBody{}};
+const Frame kHeartbeat{2, HeartbeatBody{7, 1234us, at(1000s + 123ns)}};
+const Frame kPause{3, PauseBody{at(1001500ms)}};
+const Frame kResume{4, ResumeBody{at(1300s)}};
+const Frame kGoodbye{5, GoodbyeBody{at(1301s)}};
 
 Bytes encode(const Frame& frame) {
   std::array<std::uint8_t, kFrameSize> out{};
@@ -49,7 +52,8 @@ Bytes concat(std::initializer_list<Bytes> parts) {
 
 // A session that uses every frame type: Hello, Heartbeat, Pause, Resume, Heartbeat, Goodbye.
 std::vector<Frame> session_frames() {
-  return {kHello, kHeartbeat, kPause, kResume, Frame{5, HeartbeatBody{8, 987ns}}, Frame{6, GoodbyeBody{}}};
+  return {kHello, kHeartbeat, kPause, kResume, Frame{5, HeartbeatBody{8, 987us, at(1300200ms)}},
+          Frame{6, GoodbyeBody{at(1301s)}}};
 }
 
 Bytes session_bytes() {
@@ -118,11 +122,39 @@ TEST(HeartbeatFrame, EncoderOverwritesTheWholeBuffer) {
 
 TEST(HeartbeatFrame, EncodesLargestValues) {
   const Frame hello{0xFFFF'FFFF'FFFF'FFFEu, HelloBody{0x7FFF'FFFF, 1, std::chrono::nanoseconds::max()}};
-  EXPECT_EQ(encode(hello), test::hex("4250 4842 0101 0020 ffff ffff ffff fffe"
+  EXPECT_EQ(encode(hello), test::hex("4250 4842 0201 0020 ffff ffff ffff fffe"
                                      "7fff ffff 0000 0001 7fff ffff ffff ffff"));
-  const Frame beat{9, HeartbeatBody{0xFFFF, std::chrono::nanoseconds::max()}};
-  EXPECT_EQ(encode(beat), test::hex("4250 4842 0102 0020 0000 0000 0000 0009"
-                                    "ffff 0000 0000 0000 7fff ffff ffff ffff"));
+  const Frame beat{9, HeartbeatBody{0xFFFF, 4294967295us, MonoTime::max()}};
+  EXPECT_EQ(encode(beat), test::hex("4250 4842 0202 0020 0000 0000 0000 0009"
+                                    "ffff 0000 ffff ffff 7fff ffff ffff ffff"));
+  EXPECT_EQ(encode(Frame{10, GoodbyeBody{MonoTime::max()}}),
+            test::hex("4250 4842 0205 0020 0000 0000 0000 000a 0000 0000 0000 0000 7fff ffff ffff ffff"));
+}
+
+TEST(HeartbeatFrame, RttIsRoundedDownToWholeMicroseconds) {
+  const Bytes golden = test::hex(kHeartbeatHex);  // 1234 us
+  for (const auto rtt : {1234000ns, 1234001ns, 1234567ns, 1234999ns}) {
+    EXPECT_EQ(encode(Frame{2, HeartbeatBody{7, rtt, at(1000s + 123ns)}}), golden) << rtt.count();
+  }
+  auto parsed = parse_frame(std::span<const std::uint8_t, kFrameSize>(golden.data(), kFrameSize));
+  ASSERT_TRUE(parsed.has_value());
+  EXPECT_EQ(std::get<HeartbeatBody>(parsed->body).rtt, 1234000ns);
+  // Below a microsecond: 0.
+  EXPECT_EQ(encode(Frame{2, HeartbeatBody{7, 999ns, at(1000s + 123ns)}}),
+            test::hex("4250 4842 0202 0020 0000 0000 0000 0002 0007 0000 0000 0000 0000 00e8 d4a5 107b"));
+}
+
+TEST(HeartbeatFrame, RttSaturatesAtTheLargest32BitValue) {
+  // 2^32 - 1 us is 71 min 34.967295 s; anything longer is written as that.
+  const char* const saturated = "4250 4842 0202 0020 0000 0000 0000 0002 0007 0000 ffff ffff 0000 00e8 d4a5 107b";
+  for (const std::chrono::nanoseconds rtt : {std::chrono::nanoseconds(4294967295us),
+                                             std::chrono::nanoseconds(4294967296us),
+                                             std::chrono::nanoseconds(2h), std::chrono::nanoseconds::max()}) {
+    EXPECT_EQ(encode(Frame{2, HeartbeatBody{7, rtt, at(1000s + 123ns)}}), test::hex(saturated)) << rtt.count();
+  }
+  // A negative RTT, which no clock should give, is written as 0 rather than wrapped.
+  EXPECT_EQ(encode(Frame{2, HeartbeatBody{7, -5us, at(1000s + 123ns)}}),
+            test::hex("4250 4842 0202 0020 0000 0000 0000 0002 0007 0000 0000 0000 0000 00e8 d4a5 107b"));
 }
 
 TEST(FrameEncoder, NumbersFramesFromOne) {
@@ -131,12 +163,48 @@ TEST(FrameEncoder, NumbersFramesFromOne) {
   std::array<std::uint8_t, kFrameSize> out{};
   encoder.encode(HelloBody{4242, 4242, 10s}, out);
   EXPECT_EQ(Bytes(out.begin(), out.end()), test::hex(kHelloHex));
-  encoder.encode(HeartbeatBody{7, 1234567ns}, out);
+  encoder.encode(HeartbeatBody{7, 1234567ns, at(1000s + 123ns)}, out);
   EXPECT_EQ(Bytes(out.begin(), out.end()), test::hex(kHeartbeatHex));
-  encoder.encode(PauseBody{}, out);
-  encoder.encode(ResumeBody{}, out);
+  encoder.encode(PauseBody{at(1001500ms)}, out);
+  EXPECT_EQ(Bytes(out.begin(), out.end()), test::hex(kPauseHex));
+  encoder.encode(ResumeBody{at(1300s)}, out);
   EXPECT_EQ(Bytes(out.begin(), out.end()), test::hex(kResumeHex));
   EXPECT_EQ(encoder.next_sequence(), 5u);
+  EXPECT_EQ(encoder.last_time(), at(1300s));
+}
+
+TEST(FrameEncoder, NeverLetsTimeGoBackwards) {
+  // The caller stamped a Resume with a later clock reading than the heartbeat it sends next.
+  FrameEncoder encoder;
+  std::array<std::uint8_t, kFrameSize> out{};
+  encoder.encode(HelloBody{4242, 4242, 10s}, out);
+  encoder.encode(ResumeBody{at(1300s)}, out);
+  encoder.encode(HeartbeatBody{7, 1234us, at(1299s)}, out);  // sent as 1300 s
+  EXPECT_EQ(Bytes(out.begin(), out.end()),
+            test::hex("4250 4842 0202 0020 0000 0000 0000 0003 0007 0000 0000 04d2 0000 012e ae09 c800"));
+  encoder.encode(GoodbyeBody{at(0s)}, out);  // sent as 1300 s
+  EXPECT_EQ(Bytes(out.begin(), out.end()),
+            test::hex("4250 4842 0205 0020 0000 0000 0000 0004 0000 0000 0000 0000 0000 012e ae09 c800"));
+  EXPECT_EQ(encoder.last_time(), at(1300s));
+}
+
+TEST(FrameEncoder, StreamWithOutOfOrderClockReadingsDecodesCleanly) {
+  FrameEncoder encoder;
+  Bytes stream;
+  std::array<std::uint8_t, kFrameSize> out{};
+  for (const FrameBody& body : std::vector<FrameBody>{HelloBody{4242, 4242, 10s}, PauseBody{at(20s)},
+                                                      ResumeBody{at(30s)}, HeartbeatBody{1, 1us, at(29s)},
+                                                      HeartbeatBody{2, 1us, at(31s)}, GoodbyeBody{at(31s)}}) {
+    encoder.encode(body, out);
+    stream.insert(stream.end(), out.begin(), out.end());
+  }
+  const Outcome decoded = feed_all(stream);
+  EXPECT_FALSE(decoded.violation.has_value());
+  std::vector<MonoTime> times;
+  for (const Frame& f : decoded.frames) {
+    if (auto t = frame_time(f.body)) times.push_back(*t);
+  }
+  EXPECT_EQ(times, (std::vector<MonoTime>{at(20s), at(30s), at(30s), at(31s), at(31s)}));
 }
 
 TEST(HeartbeatFrame, FrameTypeAndNames) {
@@ -148,6 +216,16 @@ TEST(HeartbeatFrame, FrameTypeAndNames) {
   EXPECT_EQ(to_string(FrameType::kHeartbeat), "heartbeat");
   EXPECT_EQ(to_string(FrameViolation::kBadMagic), "bad magic");
   EXPECT_EQ(to_string(FrameViolation::kTruncatedFrame), "stream ended inside a frame");
+  EXPECT_EQ(to_string(FrameViolation::kTimeWentBackwards), "time went backwards");
+  EXPECT_EQ(to_string(FrameViolation::kTimeInTheFuture), "time in the future");
+}
+
+TEST(HeartbeatFrame, EveryTypeButHelloHasATime) {
+  EXPECT_EQ(frame_time(kHello.body), std::nullopt);
+  EXPECT_EQ(frame_time(kHeartbeat.body), at(1000s + 123ns));
+  EXPECT_EQ(frame_time(kPause.body), at(1001500ms));
+  EXPECT_EQ(frame_time(kResume.body), at(1300s));
+  EXPECT_EQ(frame_time(kGoodbye.body), at(1301s));
 }
 
 TEST(HeartbeatFrame, HelloSaysWhetherBetterPingLedItsGroup) {
@@ -175,8 +253,10 @@ TEST(ParseFrame, RoundTripsExtremeValues) {
   for (const Frame& f : {Frame{1, HelloBody{1, 1, 1ns}},
                          Frame{~std::uint64_t{0},
                                HelloBody{0x7FFF'FFFF, 0x7FFF'FFFF, std::chrono::nanoseconds::max()}},
-                         Frame{2, HeartbeatBody{0, 0ns}},
-                         Frame{3, HeartbeatBody{0xFFFF, std::chrono::nanoseconds::max()}}}) {
+                         Frame{2, HeartbeatBody{0, 0ns, at(0ns)}},
+                         Frame{3, HeartbeatBody{0xFFFF, 4294967295us, MonoTime::max()}},
+                         Frame{4, PauseBody{at(0ns)}}, Frame{5, ResumeBody{MonoTime::max()}},
+                         Frame{6, GoodbyeBody{at(1ns)}}}) {
     auto parsed = parse(encode(f));
     ASSERT_TRUE(parsed.has_value());
     EXPECT_EQ(*parsed, f);
@@ -207,7 +287,7 @@ TEST(ParseFrame, RejectsBadMagicInAnyByte) {
 }
 
 TEST(ParseFrame, RejectsOtherVersions) {
-  for (const char* v : {"00", "02", "ff"}) {
+  for (const char* v : {"00", "01", "03", "ff"}) {
     EXPECT_EQ(parse_error(patched(kHeartbeatHex, 4, v)), FrameViolation::kBadVersion) << v;
   }
 }
@@ -235,21 +315,67 @@ TEST(ParseFrame, RejectsOutOfRangeHelloFields) {
   EXPECT_EQ(parse_error(encode(Frame{1, HelloBody{5, 5, -1s}})), FrameViolation::kBadBody);
 }
 
-TEST(ParseFrame, RejectsHeartbeatWithNonZeroReservedOrHugeRtt) {
+TEST(ParseFrame, RejectsAVersionOneFrame) {
+  // A version 1 heartbeat: seq 2, icmp_seq 7, rtt 1234567 ns in the last 8 bytes, no Time.
+  EXPECT_EQ(parse_error(test::hex("4250 4842 0102 0020 0000 0000 0000 0002 "
+                                  "0007 0000 0000 0000 0000 0000 0012 d687")),
+            FrameViolation::kBadVersion);
+}
+
+TEST(ParseFrame, RejectsHeartbeatWithNonZeroReservedField) {
   EXPECT_EQ(parse_error(patched(kHeartbeatHex, 18, "0001")), FrameViolation::kBadBody);
-  EXPECT_EQ(parse_error(patched(kHeartbeatHex, 20, "0100 0000")), FrameViolation::kBadBody);
-  EXPECT_EQ(parse_error(patched(kHeartbeatHex, 24, "8000 0000 0000 0000")), FrameViolation::kBadBody);
-  EXPECT_EQ(parse_error(encode(Frame{2, HeartbeatBody{1, -5ns}})), FrameViolation::kBadBody);
+  EXPECT_EQ(parse_error(patched(kHeartbeatHex, 18, "8000")), FrameViolation::kBadBody);
+}
+
+TEST(ParseFrame, AcceptsEveryRtt) {
+  // 32 bits of microseconds: every value is in range.
+  for (const char* rtt : {"0000 0000", "0000 0001", "8000 0000", "ffff ffff"}) {
+    EXPECT_TRUE(parse(patched(kHeartbeatHex, 20, rtt)).has_value()) << rtt;
+  }
+  EXPECT_EQ(std::get<HeartbeatBody>(parse(patched(kHeartbeatHex, 20, "ffff ffff"))->body).rtt, 4294967295us);
+}
+
+TEST(ParseFrame, RejectsTimeAbove63Bits) {
+  for (const char* golden : {kHeartbeatHex, kPauseHex, kResumeHex, kGoodbyeHex}) {
+    EXPECT_EQ(parse_error(patched(golden, 24, "8000 0000 0000 0000")), FrameViolation::kBadBody) << golden;
+    EXPECT_EQ(parse_error(patched(golden, 24, "ffff ffff ffff ffff")), FrameViolation::kBadBody) << golden;
+    EXPECT_TRUE(parse(patched(golden, 24, "7fff ffff ffff ffff")).has_value()) << golden;
+    EXPECT_TRUE(parse(patched(golden, 24, "0000 0000 0000 0000")).has_value()) << golden;
+  }
+  // A negative time, as an encoder would write it, is rejected too.
+  EXPECT_EQ(parse_error(encode(Frame{2, HeartbeatBody{1, 5us, at(-1ns)}})), FrameViolation::kBadBody);
+  EXPECT_EQ(parse_error(encode(Frame{2, PauseBody{at(-1s)}})), FrameViolation::kBadBody);
 }
 
 TEST(ParseFrame, RejectsNonZeroBodyOfPauseResumeGoodbye) {
   for (const char* golden : {kPauseHex, kResumeHex, kGoodbyeHex}) {
-    for (std::size_t at = 16; at < kFrameSize; ++at) {
-      Bytes b = test::hex(golden);
-      b[at] = 0x80;
-      EXPECT_EQ(parse_error(b), FrameViolation::kBadBody) << golden << " byte " << at;
+    for (std::size_t byte = 16; byte < 24; ++byte) {
+      for (const std::uint8_t bit : {std::uint8_t{0x01}, std::uint8_t{0x80}}) {
+        Bytes b = test::hex(golden);
+        b[byte] = bit;
+        EXPECT_EQ(parse_error(b), FrameViolation::kBadBody) << golden << " byte " << byte;
+      }
     }
   }
+}
+
+// ---- check_frame_time: the receiver's clock rule ----
+
+TEST(CheckFrameTime, TimeUpToTheReadingAfterTheReadIsHonest) {
+  EXPECT_EQ(check_frame_time(kHeartbeat.body, at(1000s + 123ns)), std::nullopt);  // equal
+  EXPECT_EQ(check_frame_time(kHeartbeat.body, at(1000s + 124ns)), std::nullopt);
+  EXPECT_EQ(check_frame_time(kGoodbye.body, at(5000s)), std::nullopt);
+}
+
+TEST(CheckFrameTime, TimeAfterTheReadingIsInTheFuture) {
+  EXPECT_EQ(check_frame_time(kHeartbeat.body, at(1000s + 122ns)), FrameViolation::kTimeInTheFuture);
+  EXPECT_EQ(check_frame_time(kPause.body, at(1001500ms) - 1ns), FrameViolation::kTimeInTheFuture);
+  EXPECT_EQ(check_frame_time(kResume.body, at(0s)), FrameViolation::kTimeInTheFuture);
+  EXPECT_EQ(check_frame_time(kGoodbye.body, at(1300s)), FrameViolation::kTimeInTheFuture);
+}
+
+TEST(CheckFrameTime, HelloHasNoTimeToCheck) {
+  EXPECT_EQ(check_frame_time(kHello.body, at(0s)), std::nullopt);
 }
 
 // ---- FrameDecoder: splitting and coalescing ----
@@ -352,11 +478,11 @@ TEST(FrameDecoder, HeaderFieldsAreCheckedBeforeTheFrameIsComplete) {
     const char* prefix;
     FrameViolation expected;
   } cases[] = {
-      {"4250 4842 02", FrameViolation::kBadVersion},
-      {"4250 4842 0109", FrameViolation::kUnknownType},
-      {"4250 4842 0102", FrameViolation::kMissingHello},
-      {"4250 4842 0101 ffff", FrameViolation::kBadLength},
-      {"4250 4842 0101 0020 0000 0000 0000 0000", FrameViolation::kSequenceNotIncreasing},
+      {"4250 4842 01", FrameViolation::kBadVersion},
+      {"4250 4842 0209", FrameViolation::kUnknownType},
+      {"4250 4842 0202", FrameViolation::kMissingHello},
+      {"4250 4842 0201 ffff", FrameViolation::kBadLength},
+      {"4250 4842 0201 0020 0000 0000 0000 0000", FrameViolation::kSequenceNotIncreasing},
   };
   for (const auto& c : cases) {
     EXPECT_EQ(violation_of(test::hex(c.prefix)), c.expected) << c.prefix;
@@ -366,32 +492,71 @@ TEST(FrameDecoder, HeaderFieldsAreCheckedBeforeTheFrameIsComplete) {
 TEST(FrameDecoder, ReportsEachHeaderViolationInAStream) {
   const Bytes hello = encode(kHello);
   EXPECT_EQ(violation_of(concat({hello, patched(kHeartbeatHex, 0, "00")})), FrameViolation::kBadMagic);
-  EXPECT_EQ(violation_of(concat({hello, patched(kHeartbeatHex, 4, "02")})), FrameViolation::kBadVersion);
+  EXPECT_EQ(violation_of(concat({hello, patched(kHeartbeatHex, 4, "01")})), FrameViolation::kBadVersion);
   EXPECT_EQ(violation_of(concat({hello, patched(kHeartbeatHex, 5, "06")})), FrameViolation::kUnknownType);
   EXPECT_EQ(violation_of(concat({hello, patched(kHeartbeatHex, 6, "ffff")})), FrameViolation::kBadLength);
-  EXPECT_EQ(violation_of(concat({hello, patched(kHeartbeatHex, 20, "0000 0001")})), FrameViolation::kBadBody);
+  EXPECT_EQ(violation_of(concat({hello, patched(kHeartbeatHex, 18, "0001")})), FrameViolation::kBadBody);
+  EXPECT_EQ(violation_of(concat({hello, patched(kHeartbeatHex, 24, "8000 0000 0000 0000")})),
+            FrameViolation::kBadBody);
 }
 
 TEST(FrameDecoder, OversizedLengthIsRejectedWithoutBufferingIt) {
   // A length of 65535 would ask a naive reader to buffer 64 KiB; here it fails on its 8th byte.
   FrameDecoder decoder;
-  const Bytes header = test::hex("4250 4842 0101 ffff");
+  const Bytes header = test::hex("4250 4842 0201 ffff");
   std::span<const std::uint8_t> input(header);
   EXPECT_EQ(decoder.next(input), DecodeResult{FrameViolation::kBadLength});
 }
 
 TEST(FrameDecoder, SequenceMustIncrease) {
   const Bytes hello = encode(kHello);  // seq 1
-  EXPECT_EQ(violation_of(concat({hello, encode(Frame{1, HeartbeatBody{1, 1ns}})})),
+  EXPECT_EQ(violation_of(concat({hello, encode(Frame{1, HeartbeatBody{1, 1us, at(1s)}})})),
             FrameViolation::kSequenceNotIncreasing);  // repeated
-  EXPECT_EQ(violation_of(concat({encode(Frame{9, HelloBody{5, 5, 1s}}), encode(Frame{8, PauseBody{}})})),
+  EXPECT_EQ(violation_of(concat({encode(Frame{9, HelloBody{5, 5, 1s}}), encode(Frame{8, PauseBody{at(1s)}})})),
             FrameViolation::kSequenceNotIncreasing);  // backwards
   EXPECT_EQ(violation_of(encode(Frame{0, HelloBody{5, 5, 1s}})),
             FrameViolation::kSequenceNotIncreasing);  // first frame must be >= 1
   // Gaps are allowed: the sender may skip numbers, never reuse them.
-  const Outcome gap = feed_all(concat({hello, encode(Frame{1000, HeartbeatBody{1, 1ns}})}));
+  const Outcome gap = feed_all(concat({hello, encode(Frame{1000, HeartbeatBody{1, 1us, at(1s)}})}));
   EXPECT_EQ(gap.frames.size(), 2u);
   EXPECT_FALSE(gap.violation.has_value());
+}
+
+TEST(FrameDecoder, TimeMayStayTheSameButNeverGoBack) {
+  const Bytes hello = encode(kHello);
+  // Equal times: two replies read in one loop turn, then the goodbye.
+  const Outcome same = feed_all(concat({hello, encode(Frame{2, HeartbeatBody{1, 1us, at(7s)}}),
+                                        encode(Frame{3, HeartbeatBody{2, 1us, at(7s)}}),
+                                        encode(Frame{4, GoodbyeBody{at(7s)}})}));
+  EXPECT_EQ(same.frames.size(), 4u);
+  EXPECT_FALSE(same.violation.has_value());
+  // One nanosecond back, whatever the types.
+  const Outcome back = feed_all(concat({hello, encode(Frame{2, HeartbeatBody{1, 1us, at(7s)}}),
+                                        encode(Frame{3, PauseBody{at(7s - 1ns)}})}));
+  EXPECT_EQ(back.frames.size(), 2u);
+  EXPECT_EQ(back.violation, FrameViolation::kTimeWentBackwards);
+  EXPECT_EQ(violation_of(concat({hello, encode(kResume), encode(Frame{5, HeartbeatBody{1, 1us, at(1299s)}})})),
+            FrameViolation::kTimeWentBackwards);
+}
+
+TEST(FrameDecoder, TimeWentBackwardsIsFoundWhereverTheStreamIsSplit) {
+  const Bytes stream = concat({encode(kHello), encode(kPause), encode(Frame{4, ResumeBody{at(1000s)}})});
+  const std::span<const std::uint8_t> all(stream);
+  for (std::size_t cut = 0; cut <= stream.size(); ++cut) {
+    FrameDecoder decoder;
+    const Outcome out = feed(decoder, {all.first(cut), all.subspan(cut)});
+    EXPECT_EQ(out.frames, (std::vector<Frame>{kHello, kPause})) << "cut at " << cut;
+    EXPECT_EQ(out.violation, FrameViolation::kTimeWentBackwards) << "cut at " << cut;
+  }
+}
+
+TEST(FrameDecoder, RemembersTheLastTime) {
+  FrameDecoder decoder;
+  EXPECT_EQ(decoder.last_time(), at(0s));
+  const Bytes bytes = session_bytes();
+  const Outcome out = feed(decoder, {std::span<const std::uint8_t>(bytes)});
+  EXPECT_FALSE(out.violation.has_value());
+  EXPECT_EQ(decoder.last_time(), at(1301s));
 }
 
 TEST(FrameDecoder, ReplayedHeartbeatIsAViolationNotAHeartbeat) {
@@ -413,14 +578,15 @@ TEST(FrameDecoder, SecondHelloIsAViolation) {
 }
 
 TEST(FrameDecoder, NothingMayFollowGoodbye) {
-  const Bytes stream = concat({encode(kHello), encode(Frame{2, GoodbyeBody{}}), test::hex("42")});
+  const Bytes stream = concat({encode(kHello), encode(Frame{2, GoodbyeBody{at(5s)}}), test::hex("42")});
   FrameDecoder decoder;
   const Outcome out = feed(decoder, {std::span<const std::uint8_t>(stream)});
   EXPECT_EQ(out.frames.size(), 2u);
   EXPECT_EQ(out.violation, FrameViolation::kDataAfterGoodbye);
   // A valid-looking frame after Goodbye is no better.
   const Outcome beat =
-      feed_all(concat({encode(kHello), encode(Frame{2, GoodbyeBody{}}), encode(Frame{3, HeartbeatBody{}})}));
+      feed_all(concat({encode(kHello), encode(Frame{2, GoodbyeBody{at(5s)}}),
+                       encode(Frame{3, HeartbeatBody{1, 1us, at(6s)}})}));
   EXPECT_EQ(beat.violation, FrameViolation::kDataAfterGoodbye);
 }
 
@@ -445,7 +611,7 @@ TEST(FrameDecoder, ViolationFoundAtTheEndOfAFrameIsStickyToo) {
   const Bytes stream = concat({encode(kHello), patched(kHeartbeatHex, 18, "0001")});
   const Outcome out = feed(decoder, {std::span<const std::uint8_t>(stream)});
   EXPECT_EQ(out.violation, FrameViolation::kBadBody);
-  const Bytes good = encode(Frame{3, HeartbeatBody{8, 1ms}});
+  const Bytes good = encode(Frame{3, HeartbeatBody{8, 1ms, at(2000s)}});
   std::span<const std::uint8_t> later(good);
   EXPECT_EQ(decoder.next(later), DecodeResult{FrameViolation::kBadBody});
   EXPECT_TRUE(later.empty());
@@ -534,10 +700,11 @@ TEST(FrameDecoder, GarbageAfterAValidHelloNeverYieldsAHeartbeat) {
 
 TEST(FrameDecoder, RandomBodyBehindAValidHeaderIsRejected) {
   // The hardest garbage: a correct heartbeat header with a valid sequence, then a random body.
-  // Its six zero bytes are what catch it (a chance pass would need 48 random zero bits).
+  // Its two zero bytes and the Time's top bit catch it (a chance pass: 1 in 2^17 per round,
+  // and the seeded rounds are the same on every run).
   std::mt19937 rng(42);
   const Bytes hello = encode(kHello);
-  const Bytes header = test::hex("4250 4842 0102 0020 0000 0000 0000 0002");
+  const Bytes header = test::hex("4250 4842 0202 0020 0000 0000 0000 0002");
   for (int round = 0; round < 2000; ++round) {
     const Outcome out = feed_all(concat({hello, header, random_bytes(rng, kFrameSize - header.size())}));
     EXPECT_EQ(out.frames.size(), 1u) << "round " << round;
@@ -560,12 +727,12 @@ TEST(FrameDecoder, HoldsAtMostOneFrameWhateverItIsFed) {
 // the length; fed byte by byte, the missing Hello was seen first (at byte 6). The reported
 // violation must not depend on how TCP split the stream: fields are judged in wire order.
 TEST(FrameDecoder, ViolationDoesNotDependOnHowTheStreamIsSplit) {
-  const Bytes first = test::hex("4250 4842 0103 3900 4160 2000 0080");
+  const Bytes first = test::hex("4250 4842 0203 3900 4160 2000 0080");
   FrameDecoder first_bytewise;
   EXPECT_EQ(feed_all(first).violation, FrameViolation::kMissingHello);
   EXPECT_EQ(feed_bytewise(first_bytewise, first).violation, FrameViolation::kMissingHello);
   // The same for a second Hello with a bad Length after a valid Hello.
-  const Bytes second = concat({encode(kHello), test::hex("4250 4842 0101 0000")});
+  const Bytes second = concat({encode(kHello), test::hex("4250 4842 0201 0000")});
   FrameDecoder second_bytewise;
   EXPECT_EQ(feed_all(second).violation, FrameViolation::kDuplicateHello);
   EXPECT_EQ(feed_bytewise(second_bytewise, second).violation, FrameViolation::kDuplicateHello);

@@ -51,12 +51,55 @@ TEST(DeadlineTracker, HeartbeatRestartsTheFullWindow) {
 }
 
 TEST(DeadlineTracker, HeartbeatAfterExpiryReArmsTheWindow) {
-  // The loop drains the socket before honouring the timer; a heartbeat read then wins.
+  // The loop drains the socket before honouring the timer; a heartbeat sent by then wins.
   DeadlineTracker t(kTimeout, kStart);
   EXPECT_TRUE(t.expired(at(1010s)));
   t.on_heartbeat(at(1010s));
   EXPECT_FALSE(t.expired(at(1010s)));
   EXPECT_EQ(t.deadline(), at(1020s));
+}
+
+TEST(DeadlineTracker, HeartbeatsReadLateCountFromTheirOwnTime) {
+  // The watchdog is woken by its timer at 1010 s and only then reads the heartbeats better_ping
+  // sent at 1001, 1002, ... 1009.5 s: the window runs from the last one's Time, not from 1010 s.
+  DeadlineTracker t(kTimeout, kStart);
+  for (int i = 1; i <= 9; ++i) t.on_heartbeat(kStart + std::chrono::seconds(i));
+  t.on_heartbeat(at(1009500ms));
+  EXPECT_FALSE(t.expired(at(1010s)));
+  EXPECT_EQ(t.deadline(), at(1019500ms));
+  EXPECT_EQ(t.last_heartbeat(), at(1009500ms));
+  EXPECT_FALSE(t.expired(at(1019500ms) - 1ns));
+  EXPECT_TRUE(t.expired(at(1019500ms)));
+  EXPECT_EQ(t.silence(at(1019500ms)), 10s);
+}
+
+TEST(DeadlineTracker, StaleHeartbeatsReadAtTheDeadlineDoNotSaveIt) {
+  // Read at 1025 s, all of them sent more than a timeout ago: expired, silent since 1014 s.
+  DeadlineTracker t(kTimeout, kStart);
+  t.on_heartbeat(at(1012s));
+  t.on_heartbeat(at(1014s));
+  EXPECT_TRUE(t.expired(at(1025s)));
+  EXPECT_EQ(t.silence(at(1025s)), 11s);
+}
+
+TEST(DeadlineTracker, PauseReadLateStillHoldsTheDeadline) {
+  // Pause sent at 1004 s, read when the timer fires at 1013 s: paused, nothing expires.
+  DeadlineTracker t(kTimeout, kStart);
+  t.on_heartbeat(at(1003s));
+  t.pause(at(1004s));
+  EXPECT_FALSE(t.expired(at(1013s)));
+  t.resume(at(1500s));
+  EXPECT_EQ(t.deadline(), at(1510s));
+}
+
+TEST(DeadlineTracker, FrameOlderThanTheWatchdogsOwnContinueCountsAsThatTime) {
+  // The watchdog was stopped; on its SIGCONT at 2000 s it re-arms, then reads a heartbeat sent
+  // at 1500 s, before it continued.
+  DeadlineTracker t(kTimeout, kStart);
+  t.resume(at(2000s));
+  t.on_heartbeat(at(1500s));
+  EXPECT_EQ(t.deadline(), at(2010s));
+  EXPECT_EQ(t.last_heartbeat(), at(2000s));
 }
 
 TEST(DeadlineTracker, RemainingCountsDownToZero) {
