@@ -10,6 +10,8 @@
 
 #include <arpa/inet.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -340,6 +342,46 @@ TEST_F(BetterPingFailClosed, KilledWatchdogStopsBetterPingWithin1sWithExit125And
                         ") was killed by signal 9 (Killed); stopping")
       << r;
   EXPECT_TRUE(ends_with_summary(r.out_lines())) << r;
+}
+
+// The watchdog's --channel-fd=N, from its command line.
+std::optional<int> channel_fd_of(pid_t watchdog) {
+  std::ifstream in("/proc/" + std::to_string(watchdog) + "/cmdline");
+  std::string arg;
+  while (std::getline(in, arg, '\0')) {
+    if (arg.rfind("--channel-fd=", 0) == 0) return std::stoi(arg.substr(13));
+  }
+  return std::nullopt;
+}
+
+// The channel breaks while the watchdog lives on (frozen, so it can neither exit nor read): only
+// the channel's SIGIO can tell better_ping. The test takes a copy of the watchdog's end
+// (pidfd_getfd, root) and shuts the connection down under it.
+TEST_F(BetterPingFailClosed, ChannelBrokenUnderALiveWatchdogStopsBetterPingWithin1s) {
+  Process p = start({"-i", "0.2", kHost}, 15s);
+  ASSERT_TRUE(p.wait_for_lines(std::regex(kReply), 2, 5s)) << p.out_so_far() << p.err_so_far();
+  const auto watchdog = watchdog_of(p.pid());
+  ASSERT_TRUE(watchdog) << "better_ping has no watchdog child";
+  const auto remote_fd = channel_fd_of(*watchdog);
+  ASSERT_TRUE(remote_fd) << "no --channel-fd in the watchdog's command line";
+  const UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, *watchdog, 0)));
+  ASSERT_TRUE(pidfd) << std::strerror(errno);
+  const UniqueFd channel(static_cast<int>(::syscall(SYS_pidfd_getfd, pidfd.get(), *remote_fd, 0)));
+  ASSERT_TRUE(channel) << std::strerror(errno);
+  ASSERT_EQ(::kill(*watchdog, SIGSTOP), 0);
+
+  ASSERT_EQ(::shutdown(channel.get(), SHUT_RDWR), 0) << std::strerror(errno);
+  const auto broken_at = Clock::now();
+  const RunResult r = p.finish();
+
+  EXPECT_EQ(r.exit_code, 125) << r;
+  EXPECT_LE(r.exited_at - broken_at, 1s) << in_ms(r.exited_at - broken_at) << "\n" << r;
+  // It waited a bounded time for the frozen watchdog, then killed and reaped it.
+  EXPECT_EQ(r.err, "better_ping: the watchdog (pid " + std::to_string(*watchdog) +
+                       ") was killed by signal 9 (Killed); stopping\n")
+      << r;
+  EXPECT_TRUE(ends_with_summary(r.out_lines())) << r;
+  EXPECT_FALSE(process_state(*watchdog)) << "watchdog " << describe_process(*watchdog);
 }
 
 TEST_F(BetterPingFailClosed, KilledBetterPingLeavesNoWatchdogWithin1s) {
