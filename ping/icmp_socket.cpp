@@ -9,8 +9,10 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 
 #include "shared/capabilities.h"
@@ -231,9 +233,10 @@ Expected<std::optional<ReceivedPacket>, SysError> IcmpSocket::receive(std::span<
   msg.msg_iovlen = 1;
   msg.msg_control = control.data();
   msg.msg_controllen = control.size();
-  const ssize_t n = retry_on_eintr([&] { return ::recvmsg(fd_.get(), &msg, wait ? 0 : MSG_DONTWAIT); });
+  // No retry on EINTR: a signal that interrupts the wait is the caller's to handle now.
+  const ssize_t n = ::recvmsg(fd_.get(), &msg, wait ? 0 : MSG_DONTWAIT);
   if (n < 0) {
-    if (errno == EAGAIN || errno == EWOULDBLOCK) return std::optional<ReceivedPacket>{};
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return std::optional<ReceivedPacket>{};
     return Unexpected{last_error("recvmsg")};
   }
   ReceivedPacket packet;
@@ -297,10 +300,17 @@ Expected<ErrorQueueEntry, SysError> IcmpSocket::receive_error(std::span<std::uin
 std::optional<SysError> IcmpSocket::prepare_blocking_receive(std::chrono::nanoseconds timeout) const {
   const int flags = fcntl(fd_.get(), F_GETFL);
   if (flags < 0 || fcntl(fd_.get(), F_SETFL, flags & ~O_NONBLOCK) != 0) return last_error("fcntl");
-  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(timeout).count();
-  timeval tv{};
-  tv.tv_sec = static_cast<time_t>(us / 1000000);
-  tv.tv_usec = static_cast<suseconds_t>(us % 1000000);
+  return set_receive_timeout(timeout);
+}
+
+std::optional<SysError> IcmpSocket::set_receive_timeout(std::optional<std::chrono::nanoseconds> timeout) const {
+  timeval tv{};  // zero: no limit
+  if (timeout) {
+    // Up to the next microsecond, and at least one: zero would mean "no limit".
+    const auto us = std::max<std::int64_t>(1, (timeout->count() + 999) / 1000);
+    tv.tv_sec = static_cast<time_t>(us / 1000000);
+    tv.tv_usec = static_cast<suseconds_t>(us % 1000000);
+  }
   return set_option(fd_.get(), SOL_SOCKET, SO_RCVTIMEO, tv, "setsockopt(SO_RCVTIMEO)");
 }
 

@@ -84,17 +84,21 @@ class IcmpSocket {
   // Sends one datagram. Returns 0 or errno.
   int send(std::span<const std::uint8_t> packet, const IpAddress& to) const;
 
-  // Receives one datagram without blocking (or blocking when `wait`); nothing when none is
-  // queued; SysError on failure.
+  // Receives one datagram without blocking (or blocking when `wait`, until the receive timeout);
+  // nothing when none is queued, the timeout passed, or a signal interrupted the wait;
+  // SysError on failure.
   Expected<std::optional<ReceivedPacket>, SysError> receive(std::span<std::uint8_t> buffer,
                                                            bool wait = false) const;
 
   // Reads one error-queue message (ICMP errors, local errors, TX timestamps).
   Expected<ErrorQueueEntry, SysError> receive_error(std::span<std::uint8_t> buffer) const;
 
-  // Lets receive(wait = true) block, for at most `timeout` (flood mode's 10 ms back-off).
+  // Lets receive(wait = true) block, for at most `timeout` (set_receive_timeout changes it).
   // Other calls stay non-blocking.
   std::optional<SysError> prepare_blocking_receive(std::chrono::nanoseconds timeout) const;
+  // How long receive(wait = true) may block: nothing = without limit. SO_RCVTIMEO counts in
+  // whole microseconds and in the kernel's clock ticks: rounded up, never early.
+  std::optional<SysError> set_receive_timeout(std::optional<std::chrono::nanoseconds> timeout) const;
 
  private:
   IcmpSocket(UniqueFd fd, int family, SocketKind kind)

@@ -70,7 +70,7 @@ class Output {
 class PingLoop {
  public:
   PingLoop(const Options& options, const PingTarget& target, IcmpSocket& socket,
-           const SignalFd& signals, PingObserver* observer, std::string_view program)
+           SignalCatcher& signals, PingObserver* observer, std::string_view program)
       : options_(options),
         target_(target),
         socket_(socket),
@@ -105,23 +105,24 @@ class PingLoop {
   void print_header();
   void send_due_probes(MonoTime now);
   void send_probe(MonoTime now);
-  struct Readiness {
-    bool socket_in = false;
-    bool socket_error = false;
-    bool signal = false;
-  };
   static constexpr int kAuxPollEvery = 64;
+  // The longest single sleep. SO_RCVTIMEO is a timer-wheel timer, late by up to its wheel
+  // level's granularity: 4 ms below 256 ms, 32 ms below 2 s, 256 ms beyond. Capping each sleep
+  // at 2 s bounds the lateness of a wake-up at 32 ms whatever the interval (SendSchedule makes
+  // up lateness that small, so it never accumulates into drift).
+  static constexpr Duration kMaxSleep = std::chrono::seconds(2);
   void mark(FloodMark m);
   bool wait_and_handle();
   void tick_observer(MonoTime now);
   LoopProgress progress() const;
   std::optional<MonoTime> next_wakeup() const;
   bool receive_one_blocking();
-  Readiness wait(std::optional<MonoTime> until, bool aux_only);
+  void sleep_in_socket(std::optional<MonoTime> until);
+  void set_receive_timeout(std::optional<Duration> timeout);
   bool handle_signals();
   int drain_error_queue();  // returns how many entries it read
   bool read_error_queue_once();
-  void read_socket_once(MonoTime now);
+  void read_socket_once(bool wait);
   void on_packet(const ReceivedPacket& packet, std::span<const std::uint8_t> bytes, MonoTime now);
   void on_echo_reply(const EchoReply& reply, const Envelope& envelope,
                      const ReceivedPacket& packet, MonoTime now);
@@ -140,7 +141,7 @@ class PingLoop {
   const Options& options_;
   const PingTarget& target_;
   IcmpSocket& socket_;
-  const SignalFd& signals_;
+  SignalCatcher& signals_;
   PingObserver* observer_;
   std::string_view program_;
   Family family_;
@@ -165,19 +166,26 @@ class PingLoop {
   std::optional<MonoTime> send_blocked_until_;
   std::optional<int> exit_override_;
   std::optional<Duration> last_rtt_;
-  std::optional<signalfd_siginfo> stop_signal_;
+  std::optional<CaughtSignal> stop_signal_;
+  std::optional<std::optional<Duration>> receive_timeout_;  // as last set on the socket, if known
   Output output_;
 };
 
 LoopResult PingLoop::run() {
   print_header();
   output_.flush();
-  if (flood_path_) {
-    if (auto e = socket_.prepare_blocking_receive(SendSchedule::kFloodBackoff)) {
-      output_.err += std::string(program_) + ": " + e->message() + "\n";
-      flood_path_ = false;
-    }
+  // The loop sleeps in the socket's blocking receive (see sleep_in_socket); a signal cuts the
+  // receive short, and its handler the receive timeout too.
+  signals_.watch_receiver(socket_.fd());
+  const Duration first_timeout = flood_path_ ? SendSchedule::kFloodBackoff : kMaxSleep;
+  if (auto e = socket_.prepare_blocking_receive(first_timeout)) {
+    output_.err += std::string(program_) + ": " + e->message() + "\n";
+    output_.flush();
+    LoopResult failed;
+    failed.exit_code = 2;
+    return failed;
   }
+  receive_timeout_ = first_timeout;
   schedule_.emplace(make_policy(options_), read_monotonic_clock());
   for (;;) {
     const MonoTime now = read_monotonic_clock();
@@ -220,19 +228,42 @@ std::optional<MonoTime> PingLoop::next_wakeup() const {
 }
 
 bool PingLoop::wait_and_handle() {
-  const Readiness ready = wait(next_wakeup(), false);
-  if (ready.signal && handle_signals()) return true;
-  // One read per readiness: anything more still queued makes the next poll return at once,
-  // which spares the read that would only say "nothing left" (per-probe CPU, bench/).
-  const MonoTime now = read_monotonic_clock();
-  if (ready.socket_error) drain_error_queue();
-  if (ready.socket_in) read_socket_once(now);
-  return false;
+  sleep_in_socket(next_wakeup());
+  return handle_signals();
+}
+
+// Sleeps in a blocking receive on the ICMP socket until a packet comes (it is handled), `until`
+// (give or take the timer's granularity: never early), or a signal. Waking from this costs
+// clearly less CPU than waking from ppoll() on a high-resolution timer (bench/, README), and
+// the receive is the read as well. Signals: see SignalCatcher.
+void PingLoop::sleep_in_socket(std::optional<MonoTime> until) {
+  std::optional<Duration> timeout;
+  if (until) {
+    timeout = std::min(*until - read_monotonic_clock(), kMaxSleep);
+    if (*timeout <= Duration::zero()) {  // due already: only take what is queued
+      read_socket_once(/*wait=*/false);
+      return;
+    }
+  }
+  set_receive_timeout(timeout);
+  if (signals_.pending()) return;  // a signal after this check cuts the timeout (SignalCatcher)
+  read_socket_once(/*wait=*/true);
+}
+
+void PingLoop::set_receive_timeout(std::optional<Duration> timeout) {
+  if (!signals_.take_timeout_cut() && receive_timeout_ && *receive_timeout_ == timeout) return;
+  if (auto e = socket_.set_receive_timeout(timeout)) {
+    output_.err += std::string(program_) + ": " + e->message() + "\n";
+    receive_timeout_.reset();
+    return;
+  }
+  receive_timeout_ = timeout;
 }
 
 // Flood mode's per-packet path: one blocking receive (bounded by the 10 ms back-off) per
 // reply, then straight back to sending; iputils needs the same two calls per packet. Signals
-// are polled every kAuxPollEvery packets and on every timeout.
+// are taken every kAuxPollEvery packets and whenever the receive comes back empty (timeout
+// or signal).
 bool PingLoop::receive_one_blocking() {
   auto received = socket_.receive(receive_buffer_, /*wait=*/true);
   const bool timed_out = received && !received->has_value();
@@ -247,9 +278,15 @@ bool PingLoop::receive_one_blocking() {
   if (!timed_out && ++packets_since_aux_poll_ < kAuxPollEvery) return false;
   packets_since_aux_poll_ = 0;
   tick_observer(read_monotonic_clock());
-  const Readiness ready = wait(read_monotonic_clock(), true);
-  if (ready.signal && handle_signals()) return true;
-  if (ready.socket_error) drain_error_queue();
+  if (handle_signals()) return true;
+  // A signal handler cuts the receive timeout (SignalCatcher): flood's own comes back.
+  if (signals_.take_timeout_cut()) {
+    if (auto e = socket_.set_receive_timeout(SendSchedule::kFloodBackoff)) {
+      output_.err += std::string(program_) + ": " + e->message() + "\n";
+    }
+  }
+  // Entries that did not fail a receive (local errors) wait in the queue: one look per round.
+  drain_error_queue();
   return false;
 }
 
@@ -308,39 +345,20 @@ void PingLoop::send_probe(MonoTime now) {
     if (options_.flood) mark(FloodMark::kSent);
     return;
   }
-  // A hard local error still counts as transmitted (iputils). The error queue may say more.
+  // A hard local error still counts as transmitted (iputils). The error queue may say more, and
+  // nothing else will wake us for it: the loop sleeps in a receive, which such entries do not fail.
   ++local_errors_;
   if (marks_) {
     mark(FloodMark::kLocalError);
   } else {
     output_.err += format_send_error(program_, std::strerror(err));
   }
-}
-
-PingLoop::Readiness PingLoop::wait(std::optional<MonoTime> until, bool aux_only) {
-  std::array<pollfd, 2> fds{{{socket_.fd(), static_cast<short>(aux_only ? 0 : POLLIN), 0},
-                             {signals_.fd(), POLLIN, 0}}};
-  timespec timeout{};
-  timespec* timeout_ptr = nullptr;
-  if (until) {
-    const Duration left = std::max(Duration::zero(), *until - read_monotonic_clock());
-    timeout.tv_sec = static_cast<time_t>(left.count() / 1'000'000'000);
-    timeout.tv_nsec = static_cast<long>(left.count() % 1'000'000'000);
-    timeout_ptr = &timeout;
-  }
-  Readiness ready;
-  if (retry_on_eintr([&] { return ppoll(fds.data(), fds.size(), timeout_ptr, nullptr); }) <= 0) {
-    return ready;
-  }
-  ready.socket_in = (fds[0].revents & POLLIN) != 0;
-  ready.socket_error = (fds[0].revents & POLLERR) != 0;
-  ready.signal = fds[1].revents != 0;
-  return ready;
+  drain_error_queue();
 }
 
 bool PingLoop::handle_signals() {
-  while (auto info = signals_.read_one()) {
-    const int sig = static_cast<int>(info->ssi_signo);
+  while (auto info = signals_.take()) {
+    const int sig = info->signo;
     if (sig == SIGINT || sig == SIGTERM) {
       stop_signal_ = *info;
       return true;
@@ -384,8 +402,8 @@ bool PingLoop::read_error_queue_once() {
   return true;
 }
 
-void PingLoop::read_socket_once(MonoTime now) {
-  auto received = socket_.receive(receive_buffer_);
+void PingLoop::read_socket_once(bool wait) {
+  auto received = socket_.receive(receive_buffer_, wait);
   if (!received) {
     // With IP_RECVERR a queued ICMP error also fails the next receive (iputils' main_loop
     // reads the error queue then); only a failure with nothing queued is worth a message.
@@ -396,7 +414,8 @@ void PingLoop::read_socket_once(MonoTime now) {
   }
   if (!received->has_value()) return;
   const ReceivedPacket& packet = **received;
-  on_packet(packet, std::span<const std::uint8_t>(receive_buffer_.data(), packet.length), now);
+  on_packet(packet, std::span<const std::uint8_t>(receive_buffer_.data(), packet.length),
+            read_monotonic_clock());
 }
 
 void PingLoop::on_packet(const ReceivedPacket& packet, std::span<const std::uint8_t> bytes,
@@ -584,7 +603,7 @@ Summary PingLoop::summary() const {
 }  // namespace
 
 LoopResult run_ping_loop(std::string_view program, const Options& options,
-                         const PingTarget& target, IcmpSocket& socket, const SignalFd& signals,
+                         const PingTarget& target, IcmpSocket& socket, SignalCatcher& signals,
                          PingObserver* observer) {
   PingLoop loop(options, target, socket, signals, observer, program);
   return loop.run();

@@ -7,12 +7,14 @@
 // every valid echo reply (its heartbeat) and about the signals of its own set (its watchdog's
 // end, its channel breaking, job control), which can end the run.
 //
-// The loop sleeps in ppoll() on two descriptors: the ICMP socket and the signalfd. Every
-// descriptor in a poll set is registered and unregistered on each sleep, cache-cold at a 1 s
-// interval; better_ping's channel therefore reports a break by SIGIO instead of sitting in the set.
+// The loop sleeps in a blocking receive on the ICMP socket, bounded by a socket timeout set to
+// the next thing due (SO_RCVTIMEO): at a 1 s interval it wakes once per probe, cache-cold, and
+// waking from that costs clearly less than waking from ppoll() on a high-resolution timer
+// (README, bench/). Signals interrupt the receive (SignalCatcher), and better_ping's channel
+// reports a break by SIGIO. The socket timeout may fire late by its timer's granularity (up to
+// 32 ms for sleeps of up to 2 s, the longest the loop takes); SendSchedule makes that up.
 
 #include <signal.h>
-#include <sys/signalfd.h>
 
 #include <cstdint>
 #include <optional>
@@ -23,7 +25,7 @@
 #include "shared/mono_time.h"
 #include "ping/options.h"
 #include "ping/service_status.h"
-#include "shared/signals.h"
+#include "shared/signal_catcher.h"
 
 namespace bp {
 
@@ -47,7 +49,7 @@ class PingObserver {
   // A signal other than SIGINT/SIGTERM/SIGQUIT from the loop's signal set arrived (better_ping:
   // its watchdog's SIGCHLD, SIGIO from its channel, job control). An exit code ends the run;
   // the summary is still printed.
-  virtual std::optional<int> on_other_signal(const signalfd_siginfo&) { return std::nullopt; }
+  virtual std::optional<int> on_other_signal(const CaughtSignal&) { return std::nullopt; }
   // A periodic duty (systemd's keep-alive and status): when it is next due (CLOCK_MONOTONIC),
   // and the call the loop makes once that time has come. The loop wakes for it.
   virtual std::optional<MonoTime> next_tick() const { return std::nullopt; }
@@ -58,14 +60,14 @@ class PingObserver {
 
 struct LoopResult {
   int exit_code = 0;                            // iputils' 0/1, or the observer's code
-  std::optional<signalfd_siginfo> stop_signal;  // SIGINT/SIGTERM that ended the run
+  std::optional<CaughtSignal> stop_signal;  // SIGINT/SIGTERM that ended the run
 };
 
 // Runs until the schedule ends, a stop signal arrives, or the observer ends the run; prints
 // the header first and the summary last.
 // `program` prefixes messages on stderr ("ping: sendmsg: ...").
 LoopResult run_ping_loop(std::string_view program, const Options& options,
-                         const PingTarget& target, IcmpSocket& socket, const SignalFd& signals,
+                         const PingTarget& target, IcmpSocket& socket, SignalCatcher& signals,
                          PingObserver* observer);
 
 }  // namespace bp

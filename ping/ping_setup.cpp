@@ -143,8 +143,8 @@ Expected<PingSetup, EarlyExit> prepare_ping(CommandFlavor flavor, std::string_vi
   // better_ping also hears about its watchdog (SIGCHLD; SIGIO when the channel breaks) and
   // job control (Ctrl-Z, fg).
   auto signals = flavor == CommandFlavor::kBetterPing
-                     ? SignalFd::open({SIGINT, SIGTERM, SIGQUIT, SIGCHLD, SIGIO, SIGTSTP, SIGCONT})
-                     : SignalFd::open({SIGINT, SIGTERM, SIGQUIT});
+                     ? SignalCatcher::install({SIGINT, SIGTERM, SIGQUIT, SIGCHLD, SIGIO, SIGTSTP, SIGCONT})
+                     : SignalCatcher::install({SIGINT, SIGTERM, SIGQUIT});
   if (!signals) return Unexpected{error_exit(program, signals.error().message())};
   return PingSetup{std::move(options), std::move(*target), std::move(*socket), std::move(*signals)};
 }

@@ -10,7 +10,7 @@
 #include "ping/options.h"
 #include "ping/ping_loop.h"
 #include "shared/expected.h"
-#include "shared/signals.h"
+#include "shared/signal_catcher.h"
 
 namespace bp {
 
@@ -18,7 +18,7 @@ struct PingSetup {
   Options options;
   PingTarget target;
   IcmpSocket socket;
-  SignalFd signals;
+  SignalCatcher signals;
 };
 
 Expected<PingSetup, EarlyExit> prepare_ping(CommandFlavor flavor, std::string_view program,

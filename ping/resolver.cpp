@@ -1,5 +1,7 @@
 #include "ping/resolver.h"
 
+#include "shared/signal_catcher.h"
+
 #include <netdb.h>
 #include <sys/socket.h>
 
@@ -42,7 +44,9 @@ std::optional<std::string> reverse_lookup(const IpAddress& address) {
   return std::string(name);
 }
 
-ReverseNames::ReverseNames() : worker_([this](std::stop_token stop) { work(stop); }) {}
+// The worker never takes a signal: they must interrupt the loop's receive (SignalCatcher).
+ReverseNames::ReverseNames()
+    : worker_(with_signals_blocked([this] { return std::jthread([this](std::stop_token stop) { work(stop); }); })) {}
 
 ReverseNames::~ReverseNames() {
   worker_.request_stop();

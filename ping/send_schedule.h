@@ -12,12 +12,16 @@
 // next probe due at once.
 //
 // Pacing (iputils pinger(), token bucket). Credit accumulates with elapsed time, capped at
-// interval * preload; a probe costs one interval. The first probe is due at `start` and leaves
-// interval * (preload - 1) of credit, which is the preload burst (-l N: N probes at once). The
-// cap decides what a late loop turn does: with preload 1 it shifts every later probe by its
-// lateness (sent at 1.3 s instead of 1 s, the next is due at 2.3 s, as in iputils); with preload N
-// up to N - 1 intervals of lateness are made up. After a stall at most `preload` probes go out
-// at once. Credit is kept in nanoseconds where iputils keeps whole milliseconds.
+// interval * preload + catch_up; a probe costs one interval. The first probe is due at `start`
+// and leaves interval * (preload - 1) of credit, which is the preload burst (-l N: N probes at
+// once). The cap decides what a late loop turn does. Up to catch_up = min(interval / 2, 40 ms)
+// of lateness is made up, so the next probe is due on time again: the loop's sleep may end up to
+// 32 ms late (a socket timeout on the kernel's timer wheel, see ping_loop.h), and that must not
+// add up to drift (iputils', at 1 s, is +15-24 ms per probe: iputils #483). Lateness beyond it
+// shifts every later probe, as in iputils: with preload 1, sent at 1.3 s instead of 1 s, the next
+// is due at 2.26 s; with preload N up to N - 1 intervals more are made up. After a stall at
+// most `preload` probes go out at once (catch_up is under one interval). Credit is kept in
+// nanoseconds where iputils keeps whole milliseconds.
 //
 // Flood (-f): the caller resolves -f to interval 0 unless -i was given (iputils setup()); the
 // schedule only looks at the interval. With interval 0, a probe is due at once while fewer
@@ -73,6 +77,7 @@ struct RunPolicy {
 class SendSchedule {
  public:
   static constexpr Duration kFloodBackoff = std::chrono::milliseconds(10);
+  static constexpr Duration kMaxCatchUp = std::chrono::milliseconds(40);
 
   // `start`: when the run starts; the first probe is due then, and -w counts from it.
   SendSchedule(const RunPolicy& policy, MonoTime start);

@@ -18,7 +18,7 @@ class Supervision final : public PingObserver {
   Supervision(WatchdogLink& link, std::optional<SystemdNotifier> systemd, std::string target);
 
   void on_valid_reply(std::uint16_t sequence, Duration rtt, MonoTime at) override;
-  std::optional<int> on_other_signal(const signalfd_siginfo& info) override {
+  std::optional<int> on_other_signal(const CaughtSignal& info) override {
     return link_.on_other_signal(info);
   }
   std::optional<MonoTime> next_tick() const override { return next_tick_; }

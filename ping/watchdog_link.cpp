@@ -138,7 +138,7 @@ void WatchdogLink::on_valid_reply(std::uint16_t sequence, Duration rtt, MonoTime
   send_frame(HeartbeatBody{sequence, rtt, at});
 }
 
-// SIGIO is in better_ping's signal set (blocked, read from the signalfd): never fatal.
+// SIGIO is in better_ping's signal set (caught: SignalCatcher), so never fatal.
 std::optional<SysError> WatchdogLink::signal_on_channel_events() const {
   if (fcntl(channel_.get(), F_SETOWN, getpid()) != 0) return last_error("fcntl(F_SETOWN)");
   const int flags = fcntl(channel_.get(), F_GETFL);
@@ -176,8 +176,8 @@ std::optional<int> WatchdogLink::on_channel_signal() {
   return std::nullopt;
 }
 
-std::optional<int> WatchdogLink::on_other_signal(const signalfd_siginfo& info) {
-  switch (info.ssi_signo) {
+std::optional<int> WatchdogLink::on_other_signal(const CaughtSignal& signal) {
+  switch (signal.signo) {
     case SIGIO:
       return channel_ ? on_channel_signal() : std::nullopt;
     case SIGCHLD:
@@ -198,7 +198,7 @@ std::optional<int> WatchdogLink::on_other_signal(const signalfd_siginfo& info) {
 }
 
 // Ctrl-Z: tell the watchdog first, so a long stop is not taken for silence, then stop as the
-// default action would have (SIGTSTP is blocked here because it is read from the signalfd).
+// default action would have (SIGTSTP is caught here, so the kernel does not stop us itself).
 void WatchdogLink::stop_for_job_control() {
   send_frame(PauseBody{read_monotonic_clock()});
   kill(getpid(), SIGSTOP);

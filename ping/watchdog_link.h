@@ -51,14 +51,12 @@ class WatchdogLink : public PingObserver {
 
   pid_t pid() const { return pid_; }
   // Whether a signal was sent by our watchdog (it stops us with SIGTERM).
-  bool sent_by_watchdog(const signalfd_siginfo& info) const {
-    return static_cast<pid_t>(info.ssi_pid) == pid_;
-  }
+  bool sent_by_watchdog(const CaughtSignal& signal) const { return signal.sender_pid == pid_; }
 
   void on_valid_reply(std::uint16_t sequence, Duration rtt, MonoTime at) override;
   // SIGCHLD: the watchdog ended; SIGIO: the channel broke (or has room again); SIGTSTP and
   // SIGCONT: Pause and Resume.
-  std::optional<int> on_other_signal(const signalfd_siginfo& info) override;
+  std::optional<int> on_other_signal(const CaughtSignal& signal) override;
 
   // Normal end: Goodbye, close our sending side, wait (bounded) for the watchdog and reap it.
   void finish();

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <optional>
 #include <regex>
+#include <thread>
 #include <set>
 #include <string>
 #include <vector>
@@ -117,6 +118,7 @@ using PingDeadlines = WithTestNet;
 using PingLoss = WithTestNet;
 using PingErrors = WithTestNet;
 using PingSignals = WithTestNet;
+using PingTiming = WithTestNet;
 using PingPrivileges = WithTestNet;
 
 // --- replies ---------------------------------------------------------------------------------
@@ -452,6 +454,59 @@ TEST_F(PingSignals, SigtermPrintsSummaryAndExitsWithReplyStatus) {
 
 TEST_F(PingSignals, SigintPrintsSummaryAndExitsWithReplyStatus) {
   expect_summary_after_two_replies(ping_until_two_replies_then_signal(*net_, SIGINT));
+}
+
+// The loop sleeps in a socket receive for up to 2 s at a time; a signal must cut that short
+// (SignalCatcher), not wait for the sleep to end.
+TEST_F(PingSignals, SignalsCutALongSleepShort) {
+  Process p = Process::start(ping_command({"-i", "30", TestNet::kHostV4}), in_namespace(net_->client()));
+  ASSERT_TRUE(p.wait_for_lines(std::regex(v4_reply()), 1, 5s)) << p.out_so_far() << p.err_so_far();
+  std::this_thread::sleep_for(300ms);  // asleep now, until the next probe 30 s on
+
+  const auto quit_at = std::chrono::steady_clock::now();
+  p.send_signal(SIGQUIT);
+  ASSERT_TRUE(p.wait_for_stderr(
+      [](const std::string& err) { return err.find("1/1 packets, 0% loss") != std::string::npos; }, 5s))
+      << p.err_so_far();
+  EXPECT_LT(std::chrono::steady_clock::now() - quit_at, 500ms) << "SIGQUIT's status line came late";
+
+  const auto int_at = std::chrono::steady_clock::now();
+  p.send_signal(SIGINT);
+  const RunResult r = p.finish();
+  EXPECT_LT(r.exited_at - int_at, 500ms) << r;
+  EXPECT_EQ(r.exit_code, 0) << r;
+  EXPECT_TRUE(has_line_starting(r.out_lines(), "1 packets transmitted, 1 received")) << r;
+}
+
+// --- timing ----------------------------------------------------------------------------------
+
+// The loop's socket timeout fires up to 32 ms late at intervals below 2 s (timer wheel); the
+// schedule makes that up, so probes stay on their grid instead of drifting as iputils' do
+// (about +16 ms per probe at this interval, iputils #483). Each reply's -D stamp is its kernel
+// receive time, a few microseconds after its probe left.
+TEST_F(PingTiming, SlowIntervalProbesStayOnTheirGridWithoutDrift) {
+  const RunResult r = run(ping_command({"-D", "-n", "-c", "20", "-i", "0.3", TestNet::kHostV4}),
+                          in_namespace(net_->client(), 20s));
+  ASSERT_EQ(r.exit_code, 0) << r;
+  const std::regex stamped(R"(\[(\d+\.\d+)\] 64 bytes from .* icmp_seq=(\d+) .*)");
+  std::vector<std::pair<long, double>> replies;
+  for (const auto& line : r.out_lines()) {
+    std::smatch m;
+    if (std::regex_match(line, m, stamped)) replies.emplace_back(std::stol(m[2]), std::stod(m[1]));
+  }
+  ASSERT_EQ(replies.size(), 20u) << r;
+  double worst = 0;
+  double sum = 0;
+  for (const auto& [seq, at] : replies) {
+    const double late = (at - replies.front().second) - 0.3 * static_cast<double>(seq - 1);
+    EXPECT_GT(late, -0.002) << "icmp_seq=" << seq << " left early\n" << r;
+    worst = std::max(worst, late);
+    sum += late;
+  }
+  // Drifting like iputils, the last would be about 300 ms late; on the grid, each at most one
+  // timer granule (32 ms), with room for a loaded machine.
+  EXPECT_LT(worst, 0.150) << r;
+  EXPECT_LT(sum / static_cast<double>(replies.size()), 0.045) << r;
 }
 
 // --- privileges ------------------------------------------------------------------------------

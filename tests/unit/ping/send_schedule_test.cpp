@@ -51,12 +51,33 @@ TEST(SendSchedule, DefaultIntervalIsOneSecond) {
   EXPECT_EQ(schedule.next_send(1), kT0 + 2s);
 }
 
-TEST(SendSchedule, LateLoopTurnShiftsLaterProbesWithoutPreload) {
-  // The credit is capped at interval * preload = 1 s, so the 300 ms of lateness is not made up.
+TEST(SendSchedule, LateLoopTurnBeyondTheCatchUpShiftsLaterProbesWithoutPreload) {
+  // The credit is capped at interval * preload + 40 ms: of 300 ms of lateness 40 ms are made up.
   SendSchedule schedule(RunPolicy{}, kT0);
   send_due(schedule, kT0);
   EXPECT_EQ(send_due(schedule, kT0 + 1300ms), 1);
-  EXPECT_EQ(schedule.next_send(0), kT0 + 2300ms);
+  EXPECT_EQ(schedule.next_send(0), kT0 + 2260ms);
+}
+
+TEST(SendSchedule, WakeUpsUpTo40msLateNeverAddUpToDrift) {
+  // The loop's socket timeout fires up to 32 ms late at a 1 s interval: every probe still
+  // leaves on its own second, and the hundredth is due exactly 100 s after the first.
+  SendSchedule schedule(RunPolicy{}, kT0);
+  send_due(schedule, kT0);
+  for (int k = 1; k < 100; ++k) {
+    const MonoTime due = kT0 + std::chrono::seconds(k);
+    ASSERT_EQ(schedule.next_send(0), due) << k;
+    ASSERT_EQ(send_due(schedule, due + std::chrono::milliseconds(k % 41)), 1) << k;
+  }
+  EXPECT_EQ(schedule.next_send(0), kT0 + 100s);
+}
+
+TEST(SendSchedule, CatchUpIsHalfAnIntervalAtMost) {
+  // At 10 ms a 40 ms credit would be a burst; half an interval (5 ms) is made up, no more.
+  SendSchedule schedule(policy_with([](RunPolicy& p) { p.interval = 10ms; }), kT0);
+  send_due(schedule, kT0);
+  EXPECT_EQ(send_due(schedule, kT0 + 30ms), 1);
+  EXPECT_EQ(schedule.next_send(0), kT0 + 35ms);
 }
 
 TEST(SendSchedule, LateLoopTurnIsMadeUpWithPreload) {
@@ -71,7 +92,7 @@ TEST(SendSchedule, AfterAStallOnlyOneProbeCatchesUpWithoutPreload) {
   SendSchedule schedule(RunPolicy{}, kT0);
   send_due(schedule, kT0);
   EXPECT_EQ(send_due(schedule, kT0 + 5s), 1);
-  EXPECT_EQ(schedule.next_send(0), kT0 + 6s);
+  EXPECT_EQ(schedule.next_send(0), kT0 + 5960ms);  // the 40 ms catch-up, no more
 }
 
 TEST(SendSchedule, PreloadSendsABurstAtStartThenOnePerInterval) {
@@ -86,7 +107,7 @@ TEST(SendSchedule, PreloadBoundsTheCatchUpBurstAfterAStall) {
   SendSchedule schedule(policy_with([](RunPolicy& p) { p.preload = 3; }), kT0);
   send_due(schedule, kT0);
   EXPECT_EQ(send_due(schedule, kT0 + 10s), 3);
-  EXPECT_EQ(schedule.next_send(0), kT0 + 11s);
+  EXPECT_EQ(schedule.next_send(0), kT0 + 10960ms);
 }
 
 TEST(SendSchedule, PreloadZeroIsTakenAsOne) {
