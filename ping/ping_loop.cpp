@@ -118,7 +118,7 @@ class PingLoop {
   std::optional<MonoTime> next_wakeup() const;
   bool receive_one_blocking();
   void sleep_in_socket(std::optional<MonoTime> until);
-  void set_receive_timeout(std::optional<Duration> timeout);
+  void set_receive_timeout(std::optional<MonoTime> until, MonoTime now);
   bool handle_signals();
   int drain_error_queue();  // returns how many entries it read
   bool read_error_queue_once();
@@ -167,7 +167,12 @@ class PingLoop {
   std::optional<int> exit_override_;
   std::optional<Duration> last_rtt_;
   std::optional<CaughtSignal> stop_signal_;
-  std::optional<std::optional<Duration>> receive_timeout_;  // as last set on the socket, if known
+  // The socket's receive timeout as last set: for which wake-up (nothing: none), and when.
+  struct ReceiveTimeout {
+    std::optional<MonoTime> until;
+    MonoTime set_at;
+  };
+  std::optional<ReceiveTimeout> receive_timeout_;  // nothing: not known
   Output output_;
 };
 
@@ -185,7 +190,7 @@ LoopResult PingLoop::run() {
     failed.exit_code = 2;
     return failed;
   }
-  receive_timeout_ = first_timeout;
+  receive_timeout_.reset();  // each sleep sets its own
   schedule_.emplace(make_policy(options_), read_monotonic_clock());
   for (;;) {
     const MonoTime now = read_monotonic_clock();
@@ -237,27 +242,33 @@ bool PingLoop::wait_and_handle() {
 // clearly less CPU than waking from ppoll() on a high-resolution timer (bench/, README), and
 // the receive is the read as well. Signals: see SignalCatcher.
 void PingLoop::sleep_in_socket(std::optional<MonoTime> until) {
-  std::optional<Duration> timeout;
-  if (until) {
-    timeout = std::min(*until - read_monotonic_clock(), kMaxSleep);
-    if (*timeout <= Duration::zero()) {  // due already: only take what is queued
-      read_socket_once(/*wait=*/false);
-      return;
-    }
+  const MonoTime now = read_monotonic_clock();
+  if (until && *until <= now) {  // due already: only take what is queued
+    read_socket_once(/*wait=*/false);
+    return;
   }
-  set_receive_timeout(timeout);
+  set_receive_timeout(until, now);
   if (signals_.pending()) return;  // a signal after this check cuts the timeout (SignalCatcher)
   read_socket_once(/*wait=*/true);
 }
 
-void PingLoop::set_receive_timeout(std::optional<Duration> timeout) {
-  if (!signals_.take_timeout_cut() && receive_timeout_ && *receive_timeout_ == timeout) return;
+// The timeout counts from the start of each receive. One set for the same wake-up less than
+// kTimeoutReuse ago is kept: the receive then ends at most that much late (the wait for a reply
+// right after a send is followed by the sleep to the next send, both aiming at that send).
+void PingLoop::set_receive_timeout(std::optional<MonoTime> until, MonoTime now) {
+  static constexpr Duration kTimeoutReuse = std::chrono::milliseconds(1);
+  const bool cut = signals_.take_timeout_cut();
+  if (!cut && receive_timeout_ && receive_timeout_->until == until && now - receive_timeout_->set_at <= kTimeoutReuse) {
+    return;
+  }
+  std::optional<Duration> timeout;
+  if (until) timeout = std::min(*until - now, kMaxSleep);
   if (auto e = socket_.set_receive_timeout(timeout)) {
     output_.err += std::string(program_) + ": " + e->message() + "\n";
     receive_timeout_.reset();
     return;
   }
-  receive_timeout_ = timeout;
+  receive_timeout_ = ReceiveTimeout{until, now};
 }
 
 // Flood mode's per-packet path: one blocking receive (bounded by the 10 ms back-off) per
