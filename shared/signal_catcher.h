@@ -60,7 +60,8 @@ class SignalCatcher {
   // Whether a handler cut the watched socket's receive timeout since the last call.
   bool take_timeout_cut();
   // The earliest recorded signal not taken yet. A signal that arrives again before it is taken
-  // is recorded once (standard signals do not queue), with the latest sender.
+  // is recorded once (standard signals do not queue), at its latest arrival and with its latest
+  // sender: the loop then acts last on what happened last (Ctrl-Z, fg, Ctrl-Z ends stopped).
   std::optional<CaughtSignal> take();
 
  private:
