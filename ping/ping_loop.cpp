@@ -1,11 +1,9 @@
 #include "ping/ping_loop.h"
 
-#include <poll.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
 #include <cstring>
 #include <memory>
 #include <span>
@@ -120,6 +118,7 @@ class PingLoop {
   void sleep_in_socket(std::optional<MonoTime> until);
   void set_receive_timeout(std::optional<MonoTime> until, MonoTime now);
   bool handle_signals();
+  void report(const SysError& error);  // "ping: recvmsg: ..." on stderr
   int drain_error_queue();  // returns how many entries it read
   bool read_error_queue_once();
   void read_socket_once(bool wait);
@@ -184,13 +183,12 @@ LoopResult PingLoop::run() {
   signals_.watch_receiver(socket_.fd());
   const Duration first_timeout = flood_path_ ? SendSchedule::kFloodBackoff : kMaxSleep;
   if (auto e = socket_.prepare_blocking_receive(first_timeout)) {
-    output_.err += std::string(program_) + ": " + e->message() + "\n";
+    report(*e);
     output_.flush();
     LoopResult failed;
     failed.exit_code = 2;
     return failed;
   }
-  receive_timeout_.reset();  // each sleep sets its own
   schedule_.emplace(make_policy(options_), read_monotonic_clock());
   for (;;) {
     const MonoTime now = read_monotonic_clock();
@@ -264,7 +262,7 @@ void PingLoop::set_receive_timeout(std::optional<MonoTime> until, MonoTime now) 
   std::optional<Duration> timeout;
   if (until) timeout = std::min(*until - now, kMaxSleep);
   if (auto e = socket_.set_receive_timeout(timeout)) {
-    output_.err += std::string(program_) + ": " + e->message() + "\n";
+    report(*e);
     receive_timeout_.reset();
     return;
   }
@@ -293,7 +291,7 @@ bool PingLoop::receive_one_blocking() {
   // A signal handler cuts the receive timeout (SignalCatcher): flood's own comes back.
   if (signals_.take_timeout_cut()) {
     if (auto e = socket_.set_receive_timeout(SendSchedule::kFloodBackoff)) {
-      output_.err += std::string(program_) + ": " + e->message() + "\n";
+      report(*e);
     }
   }
   // Entries that did not fail a receive (local errors) wait in the queue: one look per round.
@@ -349,8 +347,8 @@ void PingLoop::send_probe(MonoTime now) {
   if (err == 0) {
     if (timestamps_) {
       tx_stamps_.on_sent(seq);
-      // The TX_SCHED stamp is queued before send() returns: read it now rather than be woken
-      // for it by the next poll.
+      // The TX_SCHED stamp is queued before send() returns: read it now, while the reply to
+      // compute its RTT with is still to come.
       read_error_queue_once();
     }
     if (options_.flood) mark(FloodMark::kSent);
@@ -389,6 +387,10 @@ bool PingLoop::handle_signals() {
   return false;
 }
 
+void PingLoop::report(const SysError& error) {
+  output_.err += std::string(program_) + ": " + error.message() + "\n";
+}
+
 int PingLoop::drain_error_queue() {
   int entries = 0;
   while (read_error_queue_once()) ++entries;
@@ -398,7 +400,7 @@ int PingLoop::drain_error_queue() {
 bool PingLoop::read_error_queue_once() {
   auto entry = socket_.receive_error(receive_buffer_);
   if (!entry) {
-    output_.err += std::string(program_) + ": " + entry.error().message() + "\n";
+    report(entry.error());
     return false;
   }
   if (const auto* tx = std::get_if<TxTimestamp>(&*entry)) {
@@ -419,7 +421,7 @@ void PingLoop::read_socket_once(bool wait) {
     // With IP_RECVERR a queued ICMP error also fails the next receive (iputils' main_loop
     // reads the error queue then); only a failure with nothing queued is worth a message.
     if (drain_error_queue() == 0) {
-      output_.err += std::string(program_) + ": " + received.error().message() + "\n";
+      report(received.error());
     }
     return;
   }

@@ -59,9 +59,13 @@ Expected<SignalCatcher, SysError> SignalCatcher::install(std::initializer_list<i
   action.sa_flags = SA_SIGINFO;  // no SA_RESTART: the point is to interrupt the receive
   sigfillset(&action.sa_mask);
   g_owner = getpid();
-  for (int sig : signals) {
-    if (sigaction(sig, &action, &g_previous[static_cast<std::size_t>(sig)]) != 0) {
-      return Unexpected{last_error("sigaction")};
+  for (const int* sig = signals.begin(); sig != signals.end(); ++sig) {
+    if (sigaction(*sig, &action, &g_previous[static_cast<std::size_t>(*sig)]) != 0) {
+      const SysError error = last_error("sigaction");
+      for (const int* done = signals.begin(); done != sig; ++done) {
+        sigaction(*done, &g_previous[static_cast<std::size_t>(*done)], nullptr);  // as we found them
+      }
+      return Unexpected{error};
     }
   }
   // An inherited mask (a parent that blocked SIGINT, say) must not keep them from us.
