@@ -19,6 +19,7 @@
 #include "ping/rtt_stats.h"
 #include "ping/send_schedule.h"
 #include "ping/sequence_tracker.h"
+#include "ping/timer_wheel.h"
 
 namespace bp {
 namespace {
@@ -32,8 +33,15 @@ WallClockTime to_wall(KernelTime t) {
   return WallClockTime(std::chrono::duration_cast<WallClockTime::duration>(t));
 }
 
+// The longest single sleep. SO_RCVTIMEO is a timer on the kernel's timer wheel, late by up to a
+// granule that grows with the timeout (timer_wheel.h). Capping each sleep at 2 s bounds the
+// lateness of a wake-up whatever the interval: 40 ms at HZ 250, 66 ms at HZ 1000. SendSchedule
+// makes up that much (max_catch_up), so it never accumulates into drift.
+constexpr Duration kMaxSleep = std::chrono::seconds(2);
+
 RunPolicy make_policy(const Options& o) {
   RunPolicy policy;
+  policy.max_catch_up = timer_wheel_lateness(kMaxSleep, kernel_tick());
   policy.interval = o.interval;
   policy.preload = static_cast<std::uint64_t>(o.preload);
   policy.count = o.count ? static_cast<std::uint64_t>(*o.count) : 0;
@@ -104,11 +112,6 @@ class PingLoop {
   void send_due_probes(MonoTime now);
   void send_probe(MonoTime now);
   static constexpr int kAuxPollEvery = 64;
-  // The longest single sleep. SO_RCVTIMEO is a timer-wheel timer, late by up to its wheel
-  // level's granularity: 4 ms below 256 ms, 32 ms below 2 s, 256 ms beyond. Capping each sleep
-  // at 2 s bounds the lateness of a wake-up at 32 ms whatever the interval (SendSchedule makes
-  // up lateness that small, so it never accumulates into drift).
-  static constexpr Duration kMaxSleep = std::chrono::seconds(2);
   void mark(FloodMark m);
   bool wait_and_handle();
   void tick_observer(MonoTime now);

@@ -40,7 +40,7 @@ void SendSchedule::on_sent(MonoTime now) {
   if (sent_ == 0) {
     credit_ = interval * (preload - 1);
   } else {
-    const Duration catch_up = std::min(interval / 2, kMaxCatchUp);
+    const Duration catch_up = std::min(interval / 2, policy_.max_catch_up);
     const Duration available = std::min(now - last_send_ + credit_, interval * preload + catch_up);
     // Clamped so that a send the schedule did not ask for only restarts the pacing.
     credit_ = std::max(available - interval, Duration::zero());

@@ -14,10 +14,11 @@
 // Pacing (iputils pinger(), token bucket). Credit accumulates with elapsed time, capped at
 // interval * preload + catch_up; a probe costs one interval. The first probe is due at `start`
 // and leaves interval * (preload - 1) of credit, which is the preload burst (-l N: N probes at
-// once). The cap decides what a late loop turn does. Up to catch_up = min(interval / 2, 40 ms)
-// of lateness is made up, so the next probe is due on time again: the loop's sleep may end up to
-// 32 ms late (a socket timeout on the kernel's timer wheel, see ping_loop.h), and that must not
-// add up to drift (iputils', at 1 s, is +15-24 ms per probe: iputils #483). Lateness beyond it
+// once). The cap decides what a late loop turn does. Up to
+// catch_up = min(interval / 2, max_catch_up) of lateness is made up, so the next probe is due on
+// time again: the loop's sleep may end up to 40 ms late at HZ 250 (a socket timeout on the
+// kernel's timer wheel, timer_wheel.h), and that must not add up to drift (iputils', at 1 s, is
+// +15-24 ms per probe: iputils #483). Lateness beyond it
 // shifts every later probe, as in iputils: with preload 1, sent at 1.3 s instead of 1 s, the next
 // is due at 2.26 s; with preload N up to N - 1 intervals more are made up. After a stall at
 // most `preload` probes go out at once (catch_up is under one interval). Credit is kept in
@@ -72,12 +73,14 @@ struct RunPolicy {
   std::optional<Duration> deadline;   // -w; the options layer maps -w 0 to "none", as iputils
   Duration linger = std::chrono::seconds(10);  // -W; 0 = wait forever for a first reply
   bool stop_on_error_with_deadline = false;    // iputils' -w + ICMP error = stop (see above)
+  // The most lateness made up (see Pacing): the loop sets it to its sleeps' worst lateness,
+  // timer_wheel_lateness(longest sleep, kernel tick); 40 ms is that at HZ 250.
+  Duration max_catch_up = std::chrono::milliseconds(40);
 };
 
 class SendSchedule {
  public:
   static constexpr Duration kFloodBackoff = std::chrono::milliseconds(10);
-  static constexpr Duration kMaxCatchUp = std::chrono::milliseconds(40);
 
   // `start`: when the run starts; the first probe is due then, and -w counts from it.
   SendSchedule(const RunPolicy& policy, MonoTime start);

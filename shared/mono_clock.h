@@ -8,4 +8,7 @@ namespace bp {
 
 MonoTime read_monotonic_clock();
 
+// The kernel's tick (1/HZ s): the resolution of CLOCK_MONOTONIC_COARSE. Zero if unknown.
+Duration kernel_tick();
+
 }  // namespace bp

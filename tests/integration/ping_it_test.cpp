@@ -480,7 +480,7 @@ TEST_F(PingSignals, SignalsCutALongSleepShort) {
 
 // --- timing ----------------------------------------------------------------------------------
 
-// The loop's socket timeout fires up to 32 ms late at intervals below 2 s (timer wheel); the
+// The loop's socket timeout fires up to 40 ms late at intervals below 2 s (timer_wheel.h); the
 // schedule makes that up, so probes stay on their grid instead of drifting as iputils' do
 // (about +16 ms per probe at this interval, iputils #483). Each reply's -D stamp is its kernel
 // receive time, a few microseconds after its probe left.
@@ -504,7 +504,7 @@ TEST_F(PingTiming, SlowIntervalProbesStayOnTheirGridWithoutDrift) {
     sum += late;
   }
   // Drifting like iputils, the last would be about 300 ms late; on the grid, each at most one
-  // timer granule (32 ms), with room for a loaded machine.
+  // timer granule (40 ms at HZ 250), with room for a loaded machine.
   EXPECT_LT(worst, 0.150) << r;
   EXPECT_LT(sum / static_cast<double>(replies.size()), 0.045) << r;
 }

@@ -60,7 +60,7 @@ TEST(SendSchedule, LateLoopTurnBeyondTheCatchUpShiftsLaterProbesWithoutPreload) 
 }
 
 TEST(SendSchedule, WakeUpsUpTo40msLateNeverAddUpToDrift) {
-  // The loop's socket timeout fires up to 32 ms late at a 1 s interval: every probe still
+  // The loop's socket timeout fires up to 40 ms late at a 1 s interval (HZ 250): every probe still
   // leaves on its own second, and the hundredth is due exactly 100 s after the first.
   SendSchedule schedule(RunPolicy{}, kT0);
   send_due(schedule, kT0);
@@ -70,6 +70,16 @@ TEST(SendSchedule, WakeUpsUpTo40msLateNeverAddUpToDrift) {
     ASSERT_EQ(send_due(schedule, due + std::chrono::milliseconds(k % 41)), 1) << k;
   }
   EXPECT_EQ(schedule.next_send(0), kT0 + 100s);
+}
+
+TEST(SendSchedule, CatchUpFollowsTheKernelTimersLateness) {
+  // At HZ 1000 a 1 s sleep may end 66 ms late (timer_wheel.h): that much is made up, no more.
+  SendSchedule schedule(policy_with([](RunPolicy& p) { p.max_catch_up = 66ms; }), kT0);
+  send_due(schedule, kT0);
+  EXPECT_EQ(send_due(schedule, kT0 + 1066ms), 1);
+  EXPECT_EQ(schedule.next_send(0), kT0 + 2s);
+  EXPECT_EQ(send_due(schedule, kT0 + 3067ms), 1);
+  EXPECT_EQ(schedule.next_send(0), kT0 + 4001ms);
 }
 
 TEST(SendSchedule, CatchUpIsHalfAnIntervalAtMost) {
