@@ -19,7 +19,7 @@
 //   while (auto s = catcher.take()) handle(*s);                             // arrival order
 //
 // The signals stay unblocked in the thread that installs the catcher and must be blocked in
-// every other thread (block_all_in_new_threads()), so that the handler interrupts the loop's
+// every other thread (start them through with_signals_blocked()), so that the handler interrupts the loop's
 // receive. One catcher per process (the handler reaches only process-wide storage): a second
 // install() fails with EBUSY. exec resets the handlers, so programs we start are unaffected.
 

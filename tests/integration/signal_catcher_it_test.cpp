@@ -14,6 +14,8 @@
 #include <array>
 #include <cerrno>
 #include <chrono>
+#include <future>
+#include <thread>
 
 #include "shared/unique_fd.h"
 
@@ -115,18 +117,34 @@ TEST(SignalCatcher, ASignalDuringTheReceiveInterruptsIt) {
   EXPECT_EQ(catcher->take()->signo, SIGUSR1);
 }
 
+// A process-directed signal goes to any thread that does not block it. While the main thread
+// blocks SIGUSR1 for a moment, a thread started through with_signals_blocked must not take it:
+// the signal stays pending, and reaches the catcher once the main thread unblocks it.
 TEST(SignalCatcher, ThreadsStartedWithSignalsBlockedNeverTakeThem) {
   auto catcher = SignalCatcher::install({SIGUSR1});
   ASSERT_TRUE(catcher.has_value());
-  sigset_t seen;
-  with_signals_blocked([&] {
-    pthread_sigmask(SIG_SETMASK, nullptr, &seen);
-    return 0;
-  });
-  EXPECT_EQ(sigismember(&seen, SIGUSR1), 1);
-  sigset_t now;
-  pthread_sigmask(SIG_SETMASK, nullptr, &now);
-  EXPECT_EQ(sigismember(&now, SIGUSR1), 0);  // restored afterwards
+  std::promise<void> finish;
+  std::jthread worker = with_signals_blocked(
+      [&] { return std::jthread([done = finish.get_future()] { done.wait(); }); });
+  struct Finish {
+    std::promise<void>& promise;
+    ~Finish() { promise.set_value(); }
+  } finish_worker{finish};
+
+  sigset_t usr1;
+  sigemptyset(&usr1);
+  sigaddset(&usr1, SIGUSR1);
+  ASSERT_EQ(pthread_sigmask(SIG_BLOCK, &usr1, nullptr), 0);
+  ASSERT_EQ(::kill(::getpid(), SIGUSR1), 0);
+  std::this_thread::sleep_for(100ms);  // time for a thread that accepts it to take it
+  sigset_t pending;
+  sigpending(&pending);
+  EXPECT_EQ(sigismember(&pending, SIGUSR1), 1) << "a thread took the signal";
+  EXPECT_FALSE(catcher->take().has_value());
+  ASSERT_EQ(pthread_sigmask(SIG_UNBLOCK, &usr1, nullptr), 0);  // delivered here, now
+  const auto caught = catcher->take();
+  ASSERT_TRUE(caught.has_value());
+  EXPECT_EQ(caught->signo, SIGUSR1);
 }
 
 }  // namespace
