@@ -1,18 +1,19 @@
 #!/usr/bin/env python3
 """Steady-state CPU cost of better_ping and its watchdog against iputils ping, side by side.
 
-usage: supervision_cost.py --ours BETTER_PING --ref PING --plain OUR_PING --target ADDR
-                           --interval S --window S --work DIR
+usage: supervision_cost.py --ours BETTER_PING --ref PING --plain OUR_PING --floor FLOOR_PING
+                           --target ADDR --interval S --window S --work DIR
 
-Starts `BETTER_PING -D -n -i S ADDR`, `PING -D -n -i S ADDR` and the same with OUR_PING (our ping
-without supervision, to tell the pinger's cost from the heartbeats') at the same time (stdout to
-DIR/ours.out, DIR/ref.out, DIR/plain.out), a third of an interval apart: on a veth the target's
-answer is computed in the sender's context, so pings sending at the same instant could be charged
-for each other's packets. Once each has printed 2 replies, each is sampled half an interval after
+Starts `BETTER_PING -D -n -i S ADDR`, `PING -D -n -i S ADDR`, the same with OUR_PING (our ping
+without supervision, to tell the pinger's cost from the heartbeats'), and FLOOR_PING
+(bench/floor_ping.cpp) without and with `--heartbeat`: the least any ping, and any ping sending
+one TCP frame per reply, can spend here. All run at the same time (stdout to DIR/NAME.out), a
+fifth of an interval apart: on a veth the target's answer is computed in the sender's context,
+so pings sending at the same instant could be charged for each other's packets. Once each has printed 2 replies, each is sampled half an interval after
 one of its replies and again WINDOW seconds later: each window then holds exactly WINDOW / S
 requests and replies of that ping, whatever its phase. Then they get SIGINT.
   - CPU time in the window (lib/proc_stats.py: scheduler run time, user + system), summed over
-    better_ping and its child, the watchdog; of iputils ping; of our ping.
+    better_ping and its child, the watchdog; of iputils ping; of our ping; of the two floors.
   - Wake-ups of the watchdog in its window, against heartbeats: better_ping's reply lines whose
     -D time stamp falls in the window (it sends one heartbeat per valid reply).
 
@@ -32,7 +33,7 @@ import proc_stats  # noqa: E402
 
 COLUMNS = ("ours_cpu_ms", "ref_cpu_ms", "pinger_cpu_ms", "watchdog_cpu_ms", "watchdog_wakeups",
            "heartbeats", "ref_replies", "pinger_wakeups", "ref_wakeups", "plain_cpu_ms",
-           "plain_wakeups")
+           "plain_wakeups", "floor_cpu_ms", "floor_heartbeat_cpu_ms")
 REPLY_LINE = re.compile(r"^\[(\d+\.\d+)\] \d+ bytes from .*\bicmp_seq=\d+")
 WARM_REPLIES = 2
 
@@ -117,7 +118,7 @@ def measure(pings, interval, window):
 
 def main():
     parser = argparse.ArgumentParser(usage=__doc__)
-    for name in ("ours", "ref", "plain", "target", "work"):
+    for name in ("ours", "ref", "plain", "floor", "target", "work"):
         parser.add_argument("--" + name, required=True)
     parser.add_argument("--interval", type=float, required=True)
     parser.add_argument("--window", type=float, required=True)
@@ -125,25 +126,30 @@ def main():
 
     def command(binary):
         return [binary, "-D", "-n", "-i", f"{args.interval:g}", args.target]
+    commands = (("ours", command(args.ours)), ("ref", command(args.ref)),
+                ("plain", command(args.plain)),
+                ("floor", [args.floor, f"{args.interval:g}", args.target]),
+                ("floor_heartbeat", [args.floor, "--heartbeat", f"{args.interval:g}", args.target]))
     pings = []
     try:
-        for name, binary in (("ours", args.ours), ("ref", args.ref), ("plain", args.plain)):
+        for name, argv in commands:
             if pings:
-                time.sleep(args.interval / 3)
-            pings.append(Ping(name, command(binary), os.path.join(args.work, name + ".out")))
-        ours, ref, plain = pings
+                time.sleep(args.interval / len(commands))
+            pings.append(Ping(name, argv, os.path.join(args.work, name + ".out")))
+        ours, ref, plain, floor, floor_heartbeat = pings
         wait_until(lambda: proc_stats.children(ours.pid), 5, "better_ping started no watchdog")
         ours.watchdog = proc_stats.children(ours.pid)[0]
         windows = measure(pings, args.interval, args.window)
     finally:
-        codes = [p.stop() for p in pings]
-    print("exit codes: better_ping {}, iputils {}, our ping {}".format(*codes), file=sys.stderr)
+        codes = ", ".join(f"{p.name} {p.stop()}" for p in pings)
+    print(f"exit codes: {codes}", file=sys.stderr)
 
     heartbeats = count_in(ours.replies(), *windows["ours"])
     figures = (
         (ours.delta(0) + ours.delta(3)) / 1e6, ref.delta(0) / 1e6, ours.delta(0) / 1e6,
         ours.delta(3) / 1e6, ours.delta(2), heartbeats, count_in(ref.replies(), *windows["ref"]),
-        ours.delta(1), ref.delta(1), plain.delta(0) / 1e6, plain.delta(1))
+        ours.delta(1), ref.delta(1), plain.delta(0) / 1e6, plain.delta(1), floor.delta(0) / 1e6,
+        floor_heartbeat.delta(0) / 1e6)
     print("\t".join(COLUMNS))
     print("\t".join(f"{v:.3f}" if isinstance(v, float) else str(v) for v in figures))
     return 0
