@@ -21,11 +21,11 @@ all: build
 deps:
 	@scripts/install-deps
 
-$(BUILD_DIR)/CMakeCache.txt:
+$(BUILD_DIR)/Makefile:
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DBP_SANITIZE=$(SANITIZE) \
 	  -DCMAKE_INSTALL_PREFIX=$(PREFIX) $(CMAKE_FLAGS)
 
-build: $(BUILD_DIR)/CMakeCache.txt
+build: $(BUILD_DIR)/Makefile
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 	@if [ -z "$(SANITIZE)" ]; then ln -sfn $(BUILD_DIR)/bin/better_ping better_ping; fi
 
