@@ -26,6 +26,8 @@ namespace {
 
 constexpr std::size_t kReceiveBufferSize = 65536 + 512;
 constexpr Duration kSendRetryDelay = std::chrono::milliseconds(10);  // iputils, on EAGAIN
+// Room for a turn's output, so appending a reply line never allocates (flush() keeps it).
+constexpr std::size_t kOutputReserve = 4096;
 
 WallClockTime wall_now() { return std::chrono::system_clock::now(); }
 
@@ -103,6 +105,8 @@ class PingLoop {
       names_.emplace();
       if (target_.reverse_name) names_->remember(target_.address, *target_.reverse_name);
     }
+    if (!names_ || target_.reverse_name) target_peer_ = peer_text(target_.address);
+    output_.out.reserve(kOutputReserve);
   }
 
   LoopResult run();
@@ -135,7 +139,8 @@ class PingLoop {
   void on_remote_error(const RemoteError& error);
   void on_local_error(const LocalError& error);
   void on_in_band_error(const IcmpError& error, const Envelope& envelope);
-  std::string peer(const IpAddress& address);
+  std::string_view peer(const IpAddress& address);
+  std::string peer_text(const IpAddress& address);
   std::optional<WallClockTime> stamp(std::optional<KernelTime> kernel) const;
   Summary summary() const;
   std::optional<RttFigures> rtt_figures() const;
@@ -154,6 +159,8 @@ class PingLoop {
   RttStats stats_;
   TxStampTable tx_stamps_;
   std::optional<ReverseNames> names_;
+  std::optional<std::string> target_peer_;  // the target's text, once it is final
+  std::string other_peer_;                  // any other address's, for the line being built
   std::int64_t corrupted_ = 0;
   std::int64_t local_errors_ = 0;  // errors that quote no probe of ours (iputils counts them)
 
@@ -492,7 +499,7 @@ void PingLoop::on_echo_reply(const EchoReply& reply, const Envelope& envelope,
                       reply.payload.begin() + static_cast<std::ptrdiff_t>(payload_.size()));
     line.mismatch = std::move(dm);
   }
-  output_.out += format_reply_line(line);
+  append_reply_line(output_.out, line);
 }
 
 // What every reply line shows, whatever is wrong with the reply.
@@ -524,7 +531,7 @@ void PingLoop::on_corrupt_reply(const EchoReply& reply, const Envelope& envelope
     line.rtt = choose_rtt(now - *sent, tx_stamps_.tx_time(reply.sequence), packet.kernel_rx);
   }
   line.bad_checksum = true;
-  output_.out += format_reply_line(line);
+  append_reply_line(output_.out, line);
 }
 
 void PingLoop::on_remote_error(const RemoteError& error) {
@@ -541,7 +548,7 @@ void PingLoop::on_remote_error(const RemoteError& error) {
   IcmpErrorLine line;
   line.timestamp = stamp(std::nullopt);
   line.origin = IcmpErrorOrigin::kErrorQueue;
-  line.from = error.offender ? peer(*error.offender) : std::string("?");
+  line.from = error.offender ? std::string(peer(*error.offender)) : std::string("?");
   line.sequence = quoted->sequence;
   line.description = describe_icmp(family_, error.type, error.code, error.info);
   output_.out += format_icmp_error_line(line);
@@ -569,14 +576,22 @@ void PingLoop::on_in_band_error(const IcmpError& error, const Envelope& envelope
   IcmpErrorLine line;
   line.timestamp = stamp(std::nullopt);
   line.origin = IcmpErrorOrigin::kInBand;
-  line.from = envelope.source ? peer(*envelope.source) : std::string("?");
+  line.from = envelope.source ? std::string(peer(*envelope.source)) : std::string("?");
   line.sequence = request->sequence;
   line.description = describe_icmp(family_, error.type, error.code, error.info);
   line.bad_checksum = !error.checksum_ok;
   output_.out += format_icmp_error_line(line);
 }
 
-std::string PingLoop::peer(const IpAddress& address) {
+// The target's text is worked out once, when it can no longer change (numeric output, or its
+// name known before the loop): a reply line then costs no address conversion.
+std::string_view PingLoop::peer(const IpAddress& address) {
+  if (target_peer_ && address == target_.address) return *target_peer_;
+  other_peer_ = peer_text(address);
+  return other_peer_;
+}
+
+std::string PingLoop::peer_text(const IpAddress& address) {
   const std::string text = address_text(address);
   if (!names_) return text;
   const auto name = names_->find(address);

@@ -5,9 +5,10 @@
 namespace bp {
 namespace {
 
+using report_detail::append_decimal;
+using report_detail::append_microseconds_as_ms;
+using report_detail::append_signed_decimal;
 using report_detail::hex;
-using report_detail::microseconds_as_ms;
-using report_detail::zero_padded;
 
 std::string optional_timestamp(const std::optional<WallClockTime>& timestamp) {
   return timestamp ? format_timestamp_prefix(*timestamp) : std::string();
@@ -32,23 +33,44 @@ std::int64_t to_report_microseconds(std::chrono::nanoseconds duration) {
   return ns >= 0 ? (ns + 500) / 1000 : -((-ns + 500) / 1000);
 }
 
-std::string format_rtt_ms(std::chrono::nanoseconds rtt, bool three_decimals) {
+void append_rtt_ms(std::string& out, std::chrono::nanoseconds rtt, bool three_decimals) {
   const std::int64_t us = to_report_microseconds(rtt);
-  if (three_decimals || us < 1000) return microseconds_as_ms(us);
+  if (three_decimals || us < 1000) return append_microseconds_as_ms(out, us);
   // The thresholds sit half a printed digit below the next range, as in iputils, so that a
   // value which rounds up to 10.00 or 100.0 is printed with the next range's precision.
-  if (us >= 100000 - 50) return std::to_string((us + 500) / 1000);
+  const auto whole = static_cast<std::uint64_t>(us);
+  if (us >= 100000 - 50) return append_decimal(out, (whole + 500) / 1000);
   if (us >= 10000 - 5) {
-    return std::to_string((us + 50) / 1000) + "." + std::to_string(((us + 50) % 1000) / 100);
+    append_decimal(out, (whole + 50) / 1000);
+    out += '.';
+    return append_decimal(out, ((whole + 50) % 1000) / 100);
   }
-  return std::to_string((us + 5) / 1000) + "." + zero_padded(((us + 5) % 1000) / 10, 2);
+  append_decimal(out, (whole + 5) / 1000);
+  out += '.';
+  append_decimal(out, ((whole + 5) % 1000) / 10, 2);
 }
 
-std::string format_timestamp_prefix(WallClockTime now) {
+std::string format_rtt_ms(std::chrono::nanoseconds rtt, bool three_decimals) {
+  std::string text;
+  append_rtt_ms(text, rtt, three_decimals);
+  return text;
+}
+
+void append_timestamp_prefix(std::string& out, WallClockTime now) {
   const std::int64_t us =
       std::chrono::floor<std::chrono::microseconds>(now.time_since_epoch()).count();
   const std::int64_t seconds = us >= 0 ? us / 1000000 : (us - 999999) / 1000000;
-  return "[" + std::to_string(seconds) + "." + zero_padded(us - seconds * 1000000, 6) + "] ";
+  out += '[';
+  append_signed_decimal(out, seconds);
+  out += '.';
+  append_decimal(out, static_cast<std::uint64_t>(us - seconds * 1000000), 6);
+  out += "] ";
+}
+
+std::string format_timestamp_prefix(WallClockTime now) {
+  std::string text;
+  append_timestamp_prefix(text, now);
+  return text;
 }
 
 std::string format_peer(std::string_view address, std::optional<std::string_view> name) {
@@ -70,19 +92,41 @@ std::string format_header(const HeaderLine& header) {
   return text + size + "(" + std::to_string(header.payload_size + 8 + 20) + ") bytes of data.\n";
 }
 
+void append_reply_line(std::string& out, const ReplyLine& reply) {
+  if (reply.timestamp) append_timestamp_prefix(out, *reply.timestamp);
+  append_decimal(out, reply.icmp_bytes);
+  out += " bytes from ";
+  out += reply.from;
+  out += ": icmp_seq=";
+  append_decimal(out, reply.sequence);
+  if (reply.ident) {
+    out += " ident=";
+    append_decimal(out, *reply.ident);
+  }
+  if (reply.ttl) {
+    out += " ttl=";
+    append_signed_decimal(out, *reply.ttl);
+  }
+  if (reply.truncated) {
+    out += " (truncated)\n";
+    return;
+  }
+  if (reply.rtt) {
+    out += " time=";
+    append_rtt_ms(out, *reply.rtt, reply.rtt_three_decimals);
+    out += " ms";
+  }
+  if (reply.duplicate) out += " (DUP!)";
+  if (reply.bad_checksum) out += " (BAD CHECKSUM!)";
+  if (reply.different_address) out += " (DIFFERENT ADDRESS!)";
+  if (reply.mismatch) out += format_mismatch(*reply.mismatch);
+  out += '\n';
+}
+
 std::string format_reply_line(const ReplyLine& reply) {
-  std::string text = optional_timestamp(reply.timestamp);
-  text += std::to_string(reply.icmp_bytes) + " bytes from " + reply.from + ":";
-  text += " icmp_seq=" + std::to_string(reply.sequence);
-  if (reply.ident) text += " ident=" + std::to_string(*reply.ident);
-  if (reply.ttl) text += " ttl=" + std::to_string(*reply.ttl);
-  if (reply.truncated) return text + " (truncated)\n";
-  if (reply.rtt) text += " time=" + format_rtt_ms(*reply.rtt, reply.rtt_three_decimals) + " ms";
-  if (reply.duplicate) text += " (DUP!)";
-  if (reply.bad_checksum) text += " (BAD CHECKSUM!)";
-  if (reply.different_address) text += " (DIFFERENT ADDRESS!)";
-  if (reply.mismatch) text += format_mismatch(*reply.mismatch);
-  return text + "\n";
+  std::string text;
+  append_reply_line(text, reply);
+  return text;
 }
 
 std::string format_icmp_error_line(const IcmpErrorLine& error) {

@@ -36,9 +36,11 @@ std::int64_t to_report_microseconds(std::chrono::nanoseconds duration);
 // 999 us -> "0.999", 9.995 ms -> "10.0", 99.95 ms -> "100"); `three_decimals` (-3) always
 // prints "%ld.%03ld" without rounding.
 std::string format_rtt_ms(std::chrono::nanoseconds rtt, bool three_decimals);
+void append_rtt_ms(std::string& out, std::chrono::nanoseconds rtt, bool three_decimals);
 
 // "[1700000000.123456] " for -D, from the wall-clock time of the event (truncated to us).
 std::string format_timestamp_prefix(WallClockTime now);
+void append_timestamp_prefix(std::string& out, WallClockTime now);
 
 // "name (addr)" when a name is known, else "addr" (iputils _pr_addr).
 std::string format_peer(std::string_view address, std::optional<std::string_view> name);
@@ -73,7 +75,7 @@ struct DataMismatch {
 struct ReplyLine {
   std::optional<WallClockTime> timestamp;   // -D
   std::size_t icmp_bytes = 0;               // ICMP header + payload received (IP header excluded)
-  std::string from;                         // format_peer(...)
+  std::string_view from;                    // format_peer(...): the caller keeps the text
   std::uint16_t sequence = 0;
   std::optional<std::uint16_t> ident;       // -v (iputils prints it for raw sockets)
   std::optional<int> ttl;                   // IPv4 TTL or IPv6 hop limit, when known
@@ -88,6 +90,10 @@ struct ReplyLine {
 
 // "64 bytes from 198.18.0.2: icmp_seq=1 ttl=64 time=0.167 ms\n"
 std::string format_reply_line(const ReplyLine& reply);
+// The same, appended to `out`: the line the loop writes for every reply. It builds no temporary
+// text and calls no printf, so a wake-up at a slow interval runs through little code (a
+// cache-cold wake-up pays for every line of code it touches: bench/, README).
+void append_reply_line(std::string& out, const ReplyLine& reply);
 
 enum class IcmpErrorOrigin {
   kErrorQueue,  // IP_RECVERR / IPV6_RECVERR: "From ADDR icmp_seq=N TEXT"

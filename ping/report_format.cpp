@@ -1,15 +1,29 @@
 #include "ping/report_format.h"
 
-#include <cstdlib>
-
 namespace bp::report_detail {
 
+void append_decimal(std::string& out, std::uint64_t value, int width) {
+  char digits[20];  // 2^64 - 1 has 20 digits
+  int n = 0;
+  do {
+    digits[n++] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  } while (value != 0 && n < static_cast<int>(sizeof digits));
+  for (int pad = width - n; pad > 0; --pad) out += '0';
+  while (n > 0) out += digits[--n];
+}
+
+void append_signed_decimal(std::string& out, std::int64_t value, int width) {
+  // The magnitude in unsigned arithmetic, so that INT64_MIN has one too.
+  const auto magnitude = value < 0 ? 0 - static_cast<std::uint64_t>(value) : static_cast<std::uint64_t>(value);
+  if (value < 0) out += '-';
+  append_decimal(out, magnitude, width);
+}
+
 std::string zero_padded(std::int64_t value, int width) {
-  std::string digits = std::to_string(value < 0 ? -value : value);
-  if (static_cast<int>(digits.size()) < width) {
-    digits.insert(0, static_cast<std::size_t>(width) - digits.size(), '0');
-  }
-  return value < 0 ? "-" + digits : digits;
+  std::string text;
+  append_signed_decimal(text, value, width);
+  return text;
 }
 
 std::string hex(unsigned value) {
@@ -22,14 +36,20 @@ std::string hex(unsigned value) {
   return text;
 }
 
-std::string microseconds_as_ms(std::int64_t microseconds) {
+void append_microseconds_as_ms(std::string& out, std::int64_t microseconds) {
   // Negative values never come from a clock that only moves forward, but print them sanely
   // ("-0.005") rather than as C's "%ld.%03ld" would ("0.-05").
-  const std::int64_t magnitude = microseconds < 0 ? -microseconds : microseconds;
-  std::string text = microseconds < 0 ? "-" : "";
-  text += std::to_string(magnitude / 1000);
-  text += '.';
-  text += zero_padded(magnitude % 1000, 3);
+  const auto magnitude = microseconds < 0 ? 0 - static_cast<std::uint64_t>(microseconds)
+                                          : static_cast<std::uint64_t>(microseconds);
+  if (microseconds < 0) out += '-';
+  append_decimal(out, magnitude / 1000);
+  out += '.';
+  append_decimal(out, magnitude % 1000, 3);
+}
+
+std::string microseconds_as_ms(std::int64_t microseconds) {
+  std::string text;
+  append_microseconds_as_ms(text, microseconds);
   return text;
 }
 

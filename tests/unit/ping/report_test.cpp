@@ -141,14 +141,16 @@ TEST(ReplyLine, PlainIpv4Reply) {
 
 TEST(ReplyLine, NameAndAddressWhenNameKnown) {
   ReplyLine reply = loopback_reply(1, microseconds{15});
-  reply.from = format_peer("127.0.0.1", "localhost");
+  const std::string peer = format_peer("127.0.0.1", "localhost");
+  reply.from = peer;
   EXPECT_EQ(format_reply_line(reply),
             "64 bytes from localhost (127.0.0.1): icmp_seq=1 ttl=64 time=0.015 ms\n");
 }
 
 TEST(ReplyLine, Ipv6Reply) {
   ReplyLine reply = loopback_reply(1, microseconds{22});
-  reply.from = format_peer("::1", std::nullopt);
+  const std::string peer = format_peer("::1", std::nullopt);
+  reply.from = peer;
   EXPECT_EQ(format_reply_line(reply), "64 bytes from ::1: icmp_seq=1 ttl=64 time=0.022 ms\n");
 }
 
