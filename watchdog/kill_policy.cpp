@@ -59,6 +59,11 @@ KillStep KillPolicy::on_grace_elapsed() {
   return {};
 }
 
+KillStep KillPolicy::on_group_empty() {
+  if (phase_ != Phase::kTerminatingGroup) return {};
+  return finish();
+}
+
 SignalAction KillPolicy::to_pinger(int signal) const {
   return {SignalTarget::kPinger, targets_.pinger_pid, signal};
 }

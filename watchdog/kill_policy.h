@@ -12,6 +12,10 @@
 //                                v
 //                          TerminatingGroup --grace--> Done
 //                            TERM+CONT to group          KILL to group (last action)
+//                                |
+//                                | nobody else left in the group
+//                                v
+//                              Done (no SIGKILL)
 //
 //   Supervising --pinger exited--> Done (better_ping ended on its own: no signal at all)
 //
@@ -19,7 +23,8 @@
 //   frozen by SIGSTOP or Ctrl-Z can still run its handler, print its summary and exit 124.
 // - If it has not exited within the grace period (2 s) it gets SIGKILL.
 // - Only after better_ping has exited (its summary is written) does the rest of its group get
-//   the first signal + SIGCONT, then SIGKILL after another grace period. A better_ping still
+//   the first signal + SIGCONT, then SIGKILL after another grace period, unless the executor
+//   sees first that nobody but the watchdog is left in it (what is left has exited). A better_ping still
 //   there a grace period after SIGKILL (uninterruptible sleep) is given up on; its group is
 //   still handled.
 //
@@ -33,7 +38,9 @@
 //   - the configuration allows it.
 // Every group signal therefore also reaches the watchdog itself: the executor must block the first
 // signal (SIGTERM) for itself and read it from a signalfd, skipping ssi_pid == its own pid. The
-// group SIGKILL ends the watchdog too, which is why it is always the policy's last action.
+// group SIGKILL ends the watchdog too, which is why it is always the policy's last action, and
+// why the executor reports an empty group (on_group_empty) as soon as it sees one: the policy
+// then ends without it.
 
 #include <sys/types.h>
 
@@ -91,6 +98,9 @@ class KillPolicy {
   KillStep on_pinger_exited();
   // The grace timer armed by an earlier step fired.
   KillStep on_grace_elapsed();
+  // Nobody but the watchdog is left in the group (everything else in it has exited). Ends the
+  // group phase without its SIGKILL; ignored in every other phase.
+  KillStep on_group_empty();
 
   Phase phase() const { return phase_; }
   // Whether the rules above allow signalling the group at all.

@@ -10,10 +10,12 @@
 #include <optional>
 #include <span>
 #include <variant>
+#include <vector>
 
 #include "shared/heartbeat_frame.h"
 #include "shared/pidfd.h"
 #include "watchdog/mono_timer.h"
+#include "watchdog/process_group.h"
 #include "watchdog/watchdog_messages.h"
 #include "watchdog/watchdog_setup.h"
 
@@ -32,6 +34,9 @@ constexpr int kEagerLowWater = 1;  // the kernel's default: every byte wakes the
 // Bounds the final read before close.
 constexpr int kMaxReadsBeforeClose = 256;
 constexpr std::chrono::milliseconds kReaderDrainBound{500};  // at most, before the group is signalled
+// Group members watched through pidfds in the group phase; any beyond are left to the grace
+// period's SIGKILL. A pipeline has a handful.
+constexpr std::size_t kMaxWatchedMembers = 64;
 
 void log_line(std::string line) {
   line += '\n';
@@ -74,6 +79,7 @@ class Loop {
   Result expire(MonoTime now);
   Result drive_policy(MonoTime now);
   Result apply(const KillStep& step, MonoTime now);
+  Result watch_group(MonoTime now);
   void send(const SignalAction& action) const;
   Result arm_deadline();
   Result set_read_mode();
@@ -84,7 +90,9 @@ class Loop {
   const SignalFd& signals_;
   MonoTimer deadline_;
   MonoTimer grace_;
-  std::array<pollfd, kSlots> fds_{};
+  std::vector<pollfd> fds_;  // the kSlots above, then the group members being watched
+  std::vector<UniqueFd> members_;  // pidfds of fds_[kSlots...]
+  bool member_exited_ = false;
   DeadlineTracker tracker_;
   FrameDecoder decoder_;
   std::optional<HelloBody> hello_;
@@ -107,6 +115,7 @@ Loop::Loop(WatchdogSession session, const SignalFd& signals, MonoTimer deadline,
       tracker_(session_.timeout, session_.start),
       own_pid_(::getpid()),
       own_pgid_(::getpgrp()) {
+  fds_.resize(kSlots);
   fds_[kSignals] = {signals_.fd(), POLLIN, 0};
   fds_[kPinger] = {session_.pinger.get(), POLLIN, 0};
   fds_[kChannel] = {session_.channel.get(), POLLIN, 0};
@@ -139,6 +148,7 @@ Loop::Result Loop::turn() {
     fds_[kPinger].fd = -1;  // stays readable for good
   }
   if (fds_[kDeadline].revents != 0) deadline_.consume();  // it only woke us; the tracker decides
+  for (std::size_t i = kSlots; i < fds_.size(); ++i) member_exited_ = member_exited_ || fds_[i].revents != 0;
   // Whatever woke us, the channel is drained first: frames below the low-water mark are not
   // reported by poll, and the decision must see every heartbeat sent so far.
   now = read_channel(now);
@@ -244,6 +254,11 @@ Loop::Result Loop::drive_policy(MonoTime now) {
     pinger_exit_handled_ = true;
     if (Result outcome = apply(policy_->on_pinger_exited(), now)) return outcome;
   }
+  // Before the grace timer: a group found empty needs no SIGKILL, even if its grace is over.
+  if (member_exited_) {
+    member_exited_ = false;
+    if (Result outcome = watch_group(now)) return outcome;
+  }
   // Read only now: if the step above re-armed the grace timer, an expiry of the old arming is gone.
   if (grace_.consume()) return apply(policy_->on_grace_elapsed(), now);
   return std::nullopt;
@@ -255,6 +270,27 @@ Loop::Result Loop::apply(const KillStep& step, MonoTime now) {
     if (auto error = grace_.arm_at(now + *step.arm_grace_timer)) return fail(*error);
   }
   if (step.finished) return WatchdogOutcome::kPingerStopped;
+  if (policy_->phase() == KillPolicy::Phase::kTerminatingGroup) return watch_group(now);
+  return std::nullopt;
+}
+
+// The group phase ends as soon as nobody but us is left in the group: the rest has exited, and
+// the group SIGKILL would only end the watchdog itself. Who is left is read from /proc, and
+// watched through pidfds until the next look (each exit wakes the loop). The group phase only
+// runs when the watchdog is a member of better_ping's group (KillPolicy), so it is our own.
+Loop::Result Loop::watch_group(MonoTime now) {
+  members_.clear();
+  fds_.resize(kSlots);
+  for (const pid_t pid : live_group_members(own_pgid_, own_pid_)) {
+    if (members_.size() == kMaxWatchedMembers) break;
+    auto pidfd = open_pidfd(pid);
+    if (!pidfd) continue;  // exited since the look (ESRCH), or cannot be watched: the grace decides
+    fds_.push_back({pidfd->get(), POLLIN, 0});
+    members_.push_back(std::move(*pidfd));
+  }
+  if (members_.empty() && live_group_members(own_pgid_, own_pid_).empty()) {
+    return apply(policy_->on_group_empty(), now);
+  }
   return std::nullopt;
 }
 

@@ -4,8 +4,9 @@
 //   DeadlineTracker  when its silence has lasted too long (watchdog/deadline_tracker.h),
 //   KillPolicy       whom to signal, in what order, once it has (watchdog/kill_policy.h).
 //
-// One ppoll() over five descriptors. The loop sleeps until one of them is ready: no sleep
-// calls, no polling interval, no timeout of its own.
+// One ppoll() over five descriptors (and, while it stops a process group, pidfds on its
+// members). The loop sleeps until one of them is ready: no sleep calls, no polling interval,
+// no timeout of its own.
 //
 //   signalfd        SIGCONT: the watchdog was stopped and continued (Ctrl-Z ... fg): start a
 //                   fresh window. SIGTERM, SIGINT, SIGHUP, SIGQUIT: ignored (see watch_signals).
@@ -40,7 +41,10 @@
 //   3. decides, only now that every frame sent so far is in (systemd's "idle priority" for the
 //      watchdog source), with the last clock reading: better_ping gone -> end; else silence
 //      expired -> log one line, start the KillPolicy; else re-arm the deadline timer if the
-//      deadline moved. While the policy runs, pinger exit and grace expiry drive it. If the
+//      deadline moved. While the policy runs, pinger exit and grace expiry drive it, and in
+//      its group phase so does the group emptying: who is left in it is read from /proc and
+//      watched through pidfds (beyond the five descriptors), and once nobody but the watchdog
+//      is, the policy ends without the group SIGKILL (its own too). If the
 //      channel was not drained within the bound, nothing is judged and the next turn does not
 //      sleep;
 //   4. switches the read mode (SO_RCVLOWAT) if it has to.

@@ -137,7 +137,7 @@ void FakePinger::run() {
 void FakePinger::set_up() {
   if (script_.lead_own_group && ::setpgid(0, 0) != 0) die("error_setpgid");
   if (join_group_ > 0 && ::setpgid(0, join_group_) != 0) die("error_setpgid");
-  if (script_.spawn_canary) report("canary", spawn_canary(false));
+  if (script_.spawn_canary) report("canary", spawn_canary(false, script_.canary_ignores_sigterm));
   auto signals = SignalFd::open({SIGTERM});
   if (!signals) die("error_signalfd");
   signals_.emplace(std::move(*signals));
@@ -445,7 +445,7 @@ std::string FakePingerRun::transcript() {
 
 // ---- helpers ----
 
-pid_t spawn_canary(bool own_group) {
+pid_t spawn_canary(bool own_group, bool ignore_sigterm) {
   const pid_t pid = ::fork();
   if (pid != 0) {
     if (pid > 0 && own_group) ::setpgid(pid, pid);
@@ -456,7 +456,7 @@ pid_t spawn_canary(bool own_group) {
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  ::signal(SIGTERM, SIG_DFL);
+  ::signal(SIGTERM, ignore_sigterm ? SIG_IGN : SIG_DFL);
   ::alarm(30);  // bounded even if every cleanup fails
   for (;;) ::pause();
 }

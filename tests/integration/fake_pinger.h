@@ -84,6 +84,7 @@ struct Script {
   // sudo): never this test process's group, so a faulty watchdog cannot kill the test.
   bool lead_own_group = false;
   bool spawn_canary = false;    // P forks a canary into its group (after the group change)
+  bool canary_ignores_sigterm = false;  // only SIGKILL ends it
   // Exec the watchdog with an empty signal mask instead of SIGINT, SIGTERM, SIGHUP and SIGQUIT
   // blocked.
   bool exec_with_empty_mask = false;
@@ -166,7 +167,7 @@ class FakePingerRun {
 
 // A process that sleeps (bounded by alarm(30)) in its own new group (own_group) or in the
 // caller's; signals reach it with their default action.
-pid_t spawn_canary(bool own_group);
+pid_t spawn_canary(bool own_group, bool ignore_sigterm = false);
 
 // The watchdog started directly with `args`, the descriptors in `pass` inherited; for usage
 // errors. Waits at most 5 s.

@@ -293,9 +293,39 @@ TEST_F(WatchdogIt, PingerLeadingItsGroupHasTheRestOfTheGroupTerminatedAfterIt) {
   ASSERT_TRUE(run.canary().wait_end(2s)) << "the group was not signalled\n" << run.transcript();
   run.canary().reap();
   EXPECT_EQ(run.canary().term_signal(), SIGTERM) << run.canary().describe();
-  // The group's SIGKILL after the grace is the policy's last act; it ends the watchdog too.
-  EXPECT_EQ(run.watchdog().term_signal(), SIGKILL) << run.transcript();
+  // Nobody else is left in the group once the canary has gone: the watchdog ends at once, on
+  // its own, without the group SIGKILL (which would be its own too) a grace period later.
+  EXPECT_EQ(run.watchdog().exit_code(), 0) << run.transcript();
+  EXPECT_LT(*run.watchdog().ended_at() - *run.pinger().ended_at(), kGrace) << run.transcript();
   EXPECT_EQ(run.watchdog_stderr(), kExpiryLine);
+}
+
+TEST_F(WatchdogIt, PingerLeadingAGroupOfItsOwnLeavesNothingToKill) {
+  // A systemd service: better_ping leads a group that holds only it and its watchdog.
+  Script s = script({{hello(kTimeout), heartbeat()}});
+  s.lead_own_group = true;
+  FakePingerRun run(s);
+  ASSERT_NO_FATAL_FAILURE(finish(run));
+  EXPECT_EQ(run.pinger().exit_code(), 124) << run.transcript();
+  EXPECT_EQ(run.watchdog().exit_code(), 0) << run.transcript();
+  EXPECT_LT(*run.watchdog().ended_at() - *run.pinger().ended_at(), kGrace) << run.transcript();
+}
+
+TEST_F(WatchdogIt, GroupMemberIgnoringSigtermGetsSigkillAfterTheGraceWithTheWatchdog) {
+  Script s = script({{hello(kTimeout), heartbeat()}});
+  s.lead_own_group = true;
+  s.spawn_canary = true;
+  s.canary_ignores_sigterm = true;
+  FakePingerRun run(s);
+  ASSERT_NO_FATAL_FAILURE(finish(run));
+  EXPECT_EQ(run.pinger().exit_code(), 124) << run.transcript();
+  ASSERT_TRUE(run.canary().wait_end(2s)) << "the group was not killed\n" << run.transcript();
+  run.canary().reap();
+  EXPECT_EQ(run.canary().term_signal(), SIGKILL) << run.canary().describe();
+  // The group's SIGKILL is the policy's last act; it ends the watchdog too, a grace period
+  // after the group's SIGTERM.
+  EXPECT_EQ(run.watchdog().term_signal(), SIGKILL) << run.transcript();
+  EXPECT_GE(*run.watchdog().ended_at() - *run.pinger().ended_at(), kGrace - 5ms) << run.transcript();
 }
 
 TEST_F(WatchdogIt, PingerNotLeadingItsGroupIsTheOnlyProcessSignalled) {

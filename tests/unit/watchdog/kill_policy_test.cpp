@@ -44,6 +44,33 @@ TEST(KillPolicy, LeaderTermsBetterPingThenItsGroupThenKillsTheGroup) {
   EXPECT_EQ(policy.phase(), Phase::kDone);
 }
 
+TEST(KillPolicy, LeaderGroupFoundEmptyEndsWithoutTheGroupSigkill) {
+  // After better_ping, the rest of the group exited on SIGTERM: the SIGKILL would only hit the
+  // watchdog itself.
+  KillPolicy policy(kLeader, KillConfig{});
+  policy.on_expired();
+  EXPECT_EQ(policy.on_pinger_exited(), wait_grace({kTermGroup, kContGroup}));
+  EXPECT_EQ(policy.on_group_empty(), kFinishedQuietly);
+  EXPECT_EQ(policy.phase(), Phase::kDone);
+  EXPECT_EQ(policy.on_grace_elapsed(), kNothing);
+}
+
+TEST(KillPolicy, GroupFoundEmptyMeansNothingBeforeTheGroupPhase) {
+  KillPolicy policy(kLeader, KillConfig{});
+  EXPECT_EQ(policy.on_group_empty(), kNothing);
+  EXPECT_EQ(policy.phase(), Phase::kSupervising);
+  policy.on_expired();
+  EXPECT_EQ(policy.on_group_empty(), kNothing);
+  EXPECT_EQ(policy.phase(), Phase::kTerminatingPinger);
+  policy.on_grace_elapsed();
+  EXPECT_EQ(policy.on_group_empty(), kNothing);
+  EXPECT_EQ(policy.phase(), Phase::kKillingPinger);
+  KillPolicy not_leader(kInCallersGroup, KillConfig{});
+  not_leader.on_expired();
+  EXPECT_EQ(not_leader.on_pinger_exited(), kFinishedQuietly);
+  EXPECT_EQ(not_leader.on_group_empty(), kNothing);
+}
+
 TEST(KillPolicy, LeaderEscalatesToSigkillWhenBetterPingIgnoresSigterm) {
   KillPolicy policy(kLeader, KillConfig{});
   policy.on_expired();
@@ -174,27 +201,29 @@ TEST(KillPolicy, PhaseNames) {
 
 // ---- every sequence of events ----
 
-enum class Event { kExpired, kPingerExited, kGraceElapsed };
+enum class Event { kExpired, kPingerExited, kGraceElapsed, kGroupEmpty };
+constexpr int kEventKinds = 4;
 
 KillStep apply(KillPolicy& policy, Event e) {
   switch (e) {
     case Event::kExpired: return policy.on_expired();
     case Event::kPingerExited: return policy.on_pinger_exited();
     case Event::kGraceElapsed: return policy.on_grace_elapsed();
+    case Event::kGroupEmpty: return policy.on_group_empty();
   }
   return {};
 }
 
-// Calls check(sequence) for all 3^length sequences of events.
+// Calls check(sequence) for all 4^length sequences of events.
 void for_each_sequence(int length, const std::function<void(const std::vector<Event>&)>& check) {
   std::vector<Event> seq(static_cast<std::size_t>(length), Event::kExpired);
   int total = 1;
-  for (int i = 0; i < length; ++i) total *= 3;
+  for (int i = 0; i < length; ++i) total *= kEventKinds;
   for (int n = 0; n < total; ++n) {
     int rest = n;
     for (auto& e : seq) {
-      e = static_cast<Event>(rest % 3);
-      rest /= 3;
+      e = static_cast<Event>(rest % kEventKinds);
+      rest /= kEventKinds;
     }
     check(seq);
   }
@@ -202,7 +231,9 @@ void for_each_sequence(int length, const std::function<void(const std::vector<Ev
 
 std::string describe(const std::vector<Event>& seq) {
   std::string s;
-  for (Event e : seq) s += e == Event::kExpired ? "E" : e == Event::kPingerExited ? "X" : "G";
+  for (Event e : seq) {
+    s += e == Event::kExpired ? "E" : e == Event::kPingerExited ? "X" : e == Event::kGraceElapsed ? "G" : "0";
+  }
   return s;
 }
 
@@ -256,6 +287,10 @@ TEST(KillPolicy, EverySequenceKeepsTheOrderingRules) {
       }
       if (step.finished) {
         finished = true;
+        // An empty group ends only the group phase, which its SIGTERM opened.
+        if (e == Event::kGroupEmpty) {
+          ASSERT_TRUE(group_termed) << "empty group ended another phase: " << describe(seq);
+        }
         // Only a group SIGKILL may end the supervision with a signal, and it is the last one.
         if (!step.signals.empty()) {
           ASSERT_EQ(step.signals.back(), kKillGroup) << describe(seq);
