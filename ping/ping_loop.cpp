@@ -62,17 +62,23 @@ class Output {
     write_all(STDOUT_FILENO, out);
     write_all(STDERR_FILENO, err);
   }
+  // A write failed with EPIPE: the reader of stdout or stderr has gone (SIGPIPE is ignored).
+  bool closed() const { return closed_; }
 
  private:
-  static void write_all(int fd, std::string& text) {
+  void write_all(int fd, std::string& text) {
     std::size_t done = 0;
     while (done < text.size()) {
       const ssize_t n = retry_on_eintr([&] { return ::write(fd, text.data() + done, text.size() - done); });
-      if (n <= 0) break;  // a closed pipe: nothing more can be shown
+      if (n <= 0) {  // nothing more can be shown there
+        closed_ = closed_ || (n < 0 && errno == EPIPE);
+        break;
+      }
       done += static_cast<std::size_t>(n);
     }
     text.clear();
   }
+  bool closed_ = false;
 };
 
 class PingLoop {
@@ -120,6 +126,7 @@ class PingLoop {
   bool wait_and_handle();
   void tick_observer(MonoTime now);
   LoopProgress progress() const;
+  bool output_closed() const;
   std::optional<MonoTime> next_wakeup() const;
   bool receive_one_blocking();
   void sleep_in_socket(std::optional<MonoTime> until);
@@ -206,18 +213,25 @@ LoopResult PingLoop::run() {
     tick_observer(now);
     send_due_probes(now);
     output_.flush();
-    if (schedule_->finished(now)) break;
+    if (schedule_->finished(now) || output_closed()) break;
     const bool stop = flood_path_ ? receive_one_blocking() : wait_and_handle();
     output_.flush();
-    if (stop || exit_override_) break;
+    if (stop || exit_override_ || output_closed()) break;
   }
-  output_.out += format_summary(summary());
-  output_.flush();
+  if (!output_closed()) {
+    output_.out += format_summary(summary());
+    output_.flush();
+  }
   if (observer_ != nullptr) observer_->on_finish(progress());
   LoopResult result;
   result.exit_code = exit_override_.value_or(schedule_->exit_status());
   result.stop_signal = stop_signal_;
+  result.output_closed = output_closed();
   return result;
+}
+
+bool PingLoop::output_closed() const {
+  return output_.closed() && observer_ != nullptr && observer_->end_on_closed_output();
 }
 
 void PingLoop::tick_observer(MonoTime now) {

@@ -57,11 +57,16 @@ class PingObserver {
   virtual void on_tick(MonoTime /*now*/, const LoopProgress& /*progress*/) {}
   // The run is over (the summary is written): the final figures.
   virtual void on_finish(const LoopProgress& /*progress*/) {}
+  // Whether the run ends at once when a write to stdout or stderr fails with EPIPE (their
+  // reader has gone and SIGPIPE is ignored). Otherwise the loop goes on without its output, as
+  // iputils does when SIGPIPE is ignored (a service whose journal went away).
+  virtual bool end_on_closed_output() const { return false; }
 };
 
 struct LoopResult {
   int exit_code = 0;                            // iputils' 0/1, or the observer's code
   std::optional<CaughtSignal> stop_signal;  // SIGINT/SIGTERM that ended the run
+  bool output_closed = false;  // the reader of our output went away, and the observer ended the run
 };
 
 // Runs until the schedule ends, a stop signal arrives, or the observer ends the run; prints

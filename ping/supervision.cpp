@@ -4,8 +4,9 @@
 namespace bp {
 
 Supervision::Supervision(WatchdogLink& link, std::optional<SystemdNotifier> systemd,
-                         std::string target)
-    : link_(link), systemd_(std::move(systemd)), target_(std::move(target)) {}
+                         std::string target, bool end_on_closed_output)
+    : link_(link), systemd_(std::move(systemd)), target_(std::move(target)),
+      end_on_closed_output_(end_on_closed_output) {}
 
 void Supervision::on_valid_reply(std::uint16_t sequence, Duration rtt, MonoTime at) {
   link_.on_valid_reply(sequence, rtt, at);

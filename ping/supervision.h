@@ -15,7 +15,9 @@ namespace bp {
 
 class Supervision final : public PingObserver {
  public:
-  Supervision(WatchdogLink& link, std::optional<SystemdNotifier> systemd, std::string target);
+  // `end_on_closed_output`: see PingObserver (better_ping then dies of SIGPIPE, as iputils).
+  Supervision(WatchdogLink& link, std::optional<SystemdNotifier> systemd, std::string target,
+              bool end_on_closed_output);
 
   void on_valid_reply(std::uint16_t sequence, Duration rtt, MonoTime at) override;
   std::optional<int> on_other_signal(const CaughtSignal& info) override {
@@ -25,6 +27,7 @@ class Supervision final : public PingObserver {
   void on_tick(MonoTime now, const LoopProgress& progress) override;
   // Final STATUS= and STOPPING=1.
   void on_finish(const LoopProgress& progress) override;
+  bool end_on_closed_output() const override { return end_on_closed_output_; }
 
   // Tells systemd the service is up (a no-op without systemd). Call before the loop starts.
   void ready(MonoTime now);
@@ -36,6 +39,7 @@ class Supervision final : public PingObserver {
   std::optional<SystemdNotifier> systemd_;
   std::string target_;
   std::optional<MonoTime> next_tick_;  // only under systemd
+  bool end_on_closed_output_;
 };
 
 }  // namespace bp

@@ -124,4 +124,25 @@ std::optional<CaughtSignal> SignalCatcher::take() {
   return taken;
 }
 
+bool ignore_broken_pipe_signal() {
+  struct sigaction ignore {};
+  ignore.sa_handler = SIG_IGN;
+  sigemptyset(&ignore.sa_mask);
+  struct sigaction previous {};
+  if (sigaction(SIGPIPE, &ignore, &previous) != 0) return false;
+  return previous.sa_handler == SIG_DFL;
+}
+
+void die_of_signal(int signal) {
+  struct sigaction fatal {};
+  fatal.sa_handler = SIG_DFL;
+  sigemptyset(&fatal.sa_mask);
+  sigaction(signal, &fatal, nullptr);
+  sigset_t just_it;
+  sigemptyset(&just_it);
+  sigaddset(&just_it, signal);
+  sigprocmask(SIG_UNBLOCK, &just_it, nullptr);
+  raise(signal);
+}
+
 }  // namespace bp

@@ -70,6 +70,17 @@ class SignalCatcher {
   bool owner_ = true;
 };
 
+// SIGPIPE ignored from now on, so that a write to a pipe whose reader has gone fails with EPIPE
+// instead of killing the process on the spot. Returns whether it had its default action before,
+// i.e. whether whoever started us expects a program to die of it (a shell does; systemd ignores
+// it for services).
+bool ignore_broken_pipe_signal();
+
+// Ends the process by `signal` with its default action, as if it had never been caught, ignored
+// or blocked: its parent sees it killed by that signal (a shell: status 128 + signal). Returns
+// only if the signal did not end it.
+void die_of_signal(int signal);
+
 // Runs `start` (which starts threads) with every signal blocked, so that the new threads never
 // take a signal meant to interrupt the loop; the caller's mask is restored afterwards.
 template <typename Start>

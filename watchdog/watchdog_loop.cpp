@@ -80,7 +80,7 @@ class Loop {
   Result drive_policy(MonoTime now);
   Result apply(const KillStep& step, MonoTime now);
   Result watch_group(MonoTime now);
-  void send(const SignalAction& action) const;
+  void send(const SignalAction& action);
   Result arm_deadline();
   Result set_read_mode();
   void drain_before_close() const;
@@ -294,7 +294,7 @@ Loop::Result Loop::watch_group(MonoTime now) {
   return std::nullopt;
 }
 
-void Loop::send(const SignalAction& action) const {
+void Loop::send(const SignalAction& action) {
   if (action.target == SignalTarget::kPinger) {
     const auto error = pidfd_send(session_.pinger.get(), action.signal);
     // ESRCH: it has just terminated; the pidfd reports that on the next turn.
@@ -303,7 +303,7 @@ void Loop::send(const SignalAction& action) const {
   }
   if (action.id <= 1) return;  // the policy never asks for this; kill(-1) would hit everyone
   // The group's pipe reader (`| tee log`) first gets the chance to take the summary.
-  if (action.signal != SIGKILL) wait_for_reader(session_.output_reader.get(), kReaderDrainBound);
+  if (action.signal != SIGKILL) wait_for_reader(session_.output_pipe, kReaderDrainBound);
   if (::kill(-action.id, action.signal) != 0 && errno != ESRCH) {
     log_line("watchdog: cannot signal process group " + std::to_string(action.id) + ": " +
              last_error("kill").message());

@@ -81,7 +81,8 @@ struct WatchdogSession {
   KillConfig kill;         // first signal, grace, whether the group may be signalled at all
   std::string target;      // for the log line
   MonoTime start;          // the watchdog's start: the first window runs from here
-  UniqueFd output_reader;  // read end of better_ping's stdout pipe, or invalid (detach_stdout)
+  UniqueFd output_pipe;    // better_ping's stdout pipe (a write end, never written), or invalid
+                           // (detach_stdout)
 };
 
 // Runs until better_ping has ended or has been stopped. `signals` is the descriptor from

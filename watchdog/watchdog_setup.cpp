@@ -77,25 +77,27 @@ Expected<InheritedDescriptors, std::string> adopt_descriptors(const WatchdogOpti
 }
 
 UniqueFd detach_stdout() {
-  UniqueFd reader;
+  UniqueFd pipe;
   struct stat st {};
   if (::fstat(STDOUT_FILENO, &st) == 0 && S_ISFIFO(st.st_mode)) {
-    reader.reset(::open("/proc/self/fd/1", O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+    pipe.reset(::fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, STDERR_FILENO + 1));
   }
   const UniqueFd null(::open("/dev/null", O_WRONLY | O_CLOEXEC));
   if (null) ::dup2(null.get(), STDOUT_FILENO);
-  return reader;
+  return pipe;
 }
 
-void wait_for_reader(int pipe_read_end, std::chrono::milliseconds bound) {
-  if (pipe_read_end < 0) return;
+void wait_for_reader(UniqueFd& pipe, std::chrono::milliseconds bound) {
+  if (!pipe) return;
   constexpr timespec kStep{0, 5'000'000};
   for (auto waited = std::chrono::milliseconds(0); waited < bound; waited += std::chrono::milliseconds(5)) {
     int unread = 0;
-    if (::ioctl(pipe_read_end, FIONREAD, &unread) != 0 || unread == 0) break;
+    if (::ioctl(pipe.get(), FIONREAD, &unread) != 0 || unread == 0) break;
     ::nanosleep(&kStep, nullptr);
   }
-  // One more step: the reader may hold the last bytes it read without having written them.
+  pipe.reset();  // end-of-file for the reader, if better_ping has let go too
+  // One more step: the reader may hold the last bytes it read without having written them, and
+  // may end on its own at end-of-file.
   ::nanosleep(&kStep, nullptr);
 }
 

@@ -40,15 +40,20 @@ struct InheritedDescriptors {
 // takes ownership of both. E.g. "invalid --channel-fd=5: not a socket".
 Expected<InheritedDescriptors, std::string> adopt_descriptors(const WatchdogOptions& options);
 
-// The watchdog writes only to stderr, so it lets go of the stdout it inherited from better_ping
-// (pointing it at /dev/null): a reader of better_ping's output (`better_ping HOST | tee log`)
-// then sees end-of-file as soon as better_ping exits. When that stdout is a pipe, a READ end of
-// it is returned, never read from: wait_for_reader() only asks how much is still unread.
+// The watchdog writes only to stderr, so it points the stdout it inherited from better_ping at
+// /dev/null. When that stdout is a pipe (`better_ping HOST | tee log`), a copy of it (a write end,
+// close-on-exec) is returned, never written to: wait_for_reader() only asks how much the reader
+// has not taken yet (FIONREAD works on either end of a pipe). Never a read end: one held here
+// would keep the pipe open for better_ping's writes after its real reader has gone, and
+// `better_ping HOST | head -3` would never end. The reader sees end-of-file once better_ping and
+// the watchdog have both let go: the watchdog ends right after better_ping, and when it stops a
+// process group it lets go before signalling the group (wait_for_reader).
 UniqueFd detach_stdout();
 
 // Before the group is signalled: waits, at most `bound`, until the reader of the pipe has
 // taken everything (better_ping's summary), so that it is not killed with the summary still in
-// the pipe. Checks every 5 ms; returns at once for an invalid descriptor.
-void wait_for_reader(int pipe_read_end, std::chrono::milliseconds bound);
+// the pipe, then lets go of the pipe so the reader sees end-of-file and can end on its own.
+// Checks every 5 ms; returns at once for an invalid descriptor.
+void wait_for_reader(UniqueFd& pipe, std::chrono::milliseconds bound);
 
 }  // namespace bp

@@ -9,6 +9,7 @@
 // and only ever signal that group (Process::signal_group refuses the test's own).
 
 #include <arpa/inet.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -706,6 +707,65 @@ TEST_F(BetterPingEnding, FrozenWatchdogNeverBlocksTheLoop) {
   EXPECT_NE(r.out.find("50000 packets transmitted, 50000 received"), std::string::npos) << r;
   EXPECT_LT(r.elapsed, 10s) << r;
   EXPECT_TRUE(wait_until_gone(*watchdog, 2s)) << "watchdog " << describe_process(*watchdog);
+}
+
+// Reads from `fd` until `lines` newlines have come, at most `timeout`. The bytes read.
+std::string read_lines(int fd, int lines, std::chrono::milliseconds timeout) {
+  const auto until = Clock::now() + timeout;
+  std::string text;
+  while (std::count(text.begin(), text.end(), '\n') < lines && Clock::now() < until) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 50) <= 0) continue;
+    char buffer[512];
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n <= 0) break;
+    text.append(buffer, static_cast<std::size_t>(n));
+  }
+  return text;
+}
+
+// `better_ping HOST | head -2`: once the reader has gone, better_ping ends as iputils ping does,
+// killed by SIGPIPE, but only after a goodbye to its watchdog, which then leaves quietly. (The
+// watchdog holds no read end of that pipe, which would keep better_ping writing to nobody.)
+TEST_F(BetterPingEnding, ReaderGoneEndsItBySigpipeAfterAGoodbye) {
+  Process p = start({"-i", "0.2", kHost}, 15s);
+  const auto watchdog = watchdog_of(p.pid());
+  ASSERT_TRUE(watchdog) << "better_ping has no watchdog child";
+  Clock::time_point reader_gone;
+  {
+    const bp::UniqueFd out = p.release_stdout();
+    const std::string head = read_lines(out.get(), 2, 5s);
+    ASSERT_TRUE(matches(head.substr(head.find('\n') + 1), kReply + "\n")) << head;
+    reader_gone = Clock::now();
+  }
+  const RunResult r = p.finish();
+
+  EXPECT_EQ(r.term_signal, SIGPIPE) << r;
+  EXPECT_EQ(r.err, "") << r;  // no "ended without saying goodbye" from the watchdog
+  EXPECT_LT(r.exited_at - reader_gone, 1s) << r;  // at its next line, 0.2 s later
+  EXPECT_TRUE(wait_until_gone(*watchdog, 1s)) << "watchdog " << describe_process(*watchdog);
+}
+
+// With SIGPIPE ignored by whoever started it (systemd does so for services), a reader going
+// away ends nothing, as with iputils: it pings on, supervised, and ends normally.
+TEST_F(BetterPingEnding, ReaderGoneWithSigpipeIgnoredItPingsOnSupervised) {
+  const std::string command = "trap '' PIPE; exec '" + better_ping_binary() + "' -i 0.2 " + kHost;
+  Process p = Process::start({"sh", "-c", command}, in_client(15s));
+  const auto watchdog = watchdog_of(p.pid());
+  ASSERT_TRUE(watchdog) << "better_ping has no watchdog child";
+  {
+    const bp::UniqueFd out = p.release_stdout();
+    ASSERT_NE(read_lines(out.get(), 2, 5s).find("icmp_seq=1"), std::string::npos);
+  }
+  ::usleep(1'000'000);  // five more replies, written to nobody
+  EXPECT_FALSE(p.has_exited()) << "better_ping ended when its reader went away";
+  EXPECT_FALSE(process_gone(*watchdog)) << "watchdog " << describe_process(*watchdog);
+  p.send_signal(SIGINT);
+  const RunResult r = p.finish();
+
+  EXPECT_EQ(r.exit_code, 0) << r;
+  EXPECT_EQ(r.err, "") << r;
+  EXPECT_TRUE(wait_until_gone(*watchdog, 1s)) << "watchdog " << describe_process(*watchdog);
 }
 
 TEST_F(BetterPingEnding, WithoutWatchdogProgramExits125SayingWhereItLooked) {
