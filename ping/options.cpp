@@ -1,3 +1,4 @@
+#include "shared/seconds_text.h"
 #include "ping/options.h"
 
 #include <climits>
@@ -214,6 +215,13 @@ class CommandLineParser {
     if (family == AddressFamily::kUnspecified) family = options_.family;
     if (std::optional<EarlyExit> too_big = check_payload_size(options_, family, program_)) {
       return Unexpected{std::move(*too_big)};
+    }
+    // Replies come at best once per interval: a shorter silence timeout stops every run.
+    if (flavor_ == CommandFlavor::kBetterPing && options_.watchdog_timeout <= options_.interval) {
+      return Unexpected{error_exit(
+          program_, "--watchdog-timeout " + format_seconds(options_.watchdog_timeout) +
+                        " s is not longer than the interval of " + format_seconds(options_.interval) +
+                        " s between requests (-i): the watchdog would stop it before the next reply")};
     }
     const auto interval_ms = std::chrono::duration_cast<milliseconds>(options_.interval).count();
     if (interval_ms >= INT_MAX / options_.preload) {

@@ -36,7 +36,7 @@ constexpr std::string_view kOptions =
 constexpr std::string_view kWatchdogOption =
     "  --watchdog-timeout <seconds>\n"
     "                     stop when no reply came for this long (default 10, fractions\n"
-    "                     allowed, at most 3600)\n";
+    "                     allowed, at most 3600; longer than the interval)\n";
 
 constexpr std::string_view kExitStatus =
     "\nExit status:\n"

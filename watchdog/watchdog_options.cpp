@@ -150,17 +150,6 @@ std::optional<std::chrono::nanoseconds> parse_seconds(std::string_view text) {
   return std::chrono::nanoseconds(seconds * kNanosPerSecond + nanos);
 }
 
-std::string format_seconds(std::chrono::nanoseconds d) {
-  const std::int64_t total = std::max<std::int64_t>(d.count(), 0);
-  std::string text = std::to_string(total / kNanosPerSecond);
-  std::int64_t nanos = total % kNanosPerSecond;
-  if (nanos == 0) return text;
-  std::string fraction(9, '0');
-  for (std::size_t i = 9; i-- > 0; nanos /= 10) fraction[i] = static_cast<char>('0' + nanos % 10);
-  while (fraction.back() == '0') fraction.pop_back();
-  return text + "." + fraction;
-}
-
 std::string_view watchdog_usage() {
   return "Usage: watchdog --channel-fd=N --pidfd=M --timeout=SECONDS --target=TEXT [--grace=SECONDS]\n"
          "\n"

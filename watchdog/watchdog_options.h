@@ -24,6 +24,7 @@
 #include <variant>
 
 #include "shared/expected.h"
+#include "shared/seconds_text.h"
 
 namespace bp {
 
@@ -59,9 +60,7 @@ Expected<WatchdogCommand, std::string> parse_watchdog_options(std::span<const st
 // does not fit in nanoseconds.
 std::optional<std::chrono::nanoseconds> parse_seconds(std::string_view text);
 
-// The shortest text parse_seconds() reads back as exactly `d` (d >= 0): 500 ms -> "0.5",
-// 10 s -> "10", 1 ns -> "0.000000001". For building the watchdog's argv and for messages.
-std::string format_seconds(std::chrono::nanoseconds d);
+// format_seconds() (shared/seconds_text.h) writes what parse_seconds() reads back exactly.
 
 // The text of --help.
 std::string_view watchdog_usage();

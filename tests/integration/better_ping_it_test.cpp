@@ -641,7 +641,9 @@ INSTANTIATE_TEST_SUITE_P(
                       BadTimeout{"abc", {"--watchdog-timeout", "abc"}},
                       BadTimeout{"e1", {"--watchdog-timeout", "1e"}},
                       BadTimeout{"empty", {"--watchdog-timeout", ""}},
-                      BadTimeout{"emptyattached", {"--watchdog-timeout="}}),
+                      BadTimeout{"emptyattached", {"--watchdog-timeout="}},
+                      BadTimeout{"notlongerthaninterval", {"--watchdog-timeout", "2", "-i", "2"}},
+                      BadTimeout{"defaultnotlongerthaninterval", {"-i", "10"}}),
     [](const ::testing::TestParamInfo<BadTimeout>& param_info) {
       return std::string(param_info.param.name);
     });

@@ -329,7 +329,7 @@ TEST(PingHelp, BetterPingUsageAddsWatchdogOptionAndExitCodes) {
 // ---- better_ping's --watchdog-timeout ----
 
 TEST(WatchdogTimeoutOption, BetterPingAcceptsFractionsInBothSpellings) {
-  EXPECT_EQ(parsed({"--watchdog-timeout", "0.5", "127.0.0.1"}, CommandFlavor::kBetterPing)
+  EXPECT_EQ(parsed({"--watchdog-timeout", "0.5", "-i", "0.2", "127.0.0.1"}, CommandFlavor::kBetterPing)
                 .watchdog_timeout,
             milliseconds{500});
   EXPECT_EQ(parsed({"--watchdog-timeout=3600", "127.0.0.1"}, CommandFlavor::kBetterPing)
@@ -337,6 +337,34 @@ TEST(WatchdogTimeoutOption, BetterPingAcceptsFractionsInBothSpellings) {
             seconds{3600});
   EXPECT_EQ(parsed({"127.0.0.1", "--watchdog=2"}, CommandFlavor::kBetterPing).watchdog_timeout,
             seconds{2});
+}
+
+TEST(WatchdogTimeoutOption, MustBeLongerThanTheInterval) {
+  // One reply per interval at best: a timeout that is not longer would stop every healthy run.
+  const auto error = [](std::initializer_list<std::string_view> args) {
+    const ParseResult result = parse(args, CommandFlavor::kBetterPing, "better_ping");
+    if (result) return std::string("parse succeeded");
+    EXPECT_EQ(result.error().exit_code, 2);
+    return result.error().stderr_text;
+  };
+  EXPECT_EQ(error({"-i", "10", "198.18.0.2"}),
+            "better_ping: --watchdog-timeout 10 s is not longer than the interval of 10 s between "
+            "requests (-i): the watchdog would stop it before the next reply\n");
+  EXPECT_EQ(error({"--watchdog-timeout", "0.5", "198.18.0.2"}),
+            "better_ping: --watchdog-timeout 0.5 s is not longer than the interval of 1 s between "
+            "requests (-i): the watchdog would stop it before the next reply\n");
+  EXPECT_EQ(error({"-i", "2.5", "--watchdog-timeout", "2", "198.18.0.2"}),
+            "better_ping: --watchdog-timeout 2 s is not longer than the interval of 2.5 s between "
+            "requests (-i): the watchdog would stop it before the next reply\n");
+  EXPECT_EQ(parsed({"-i", "9.99", "198.18.0.2"}, CommandFlavor::kBetterPing).interval, milliseconds{9990});
+  EXPECT_EQ(parsed({"-i", "0.2", "--watchdog-timeout", "0.201", "198.18.0.2"}, CommandFlavor::kBetterPing)
+                .watchdog_timeout,
+            milliseconds{201});
+  EXPECT_EQ(parsed({"-f", "--watchdog-timeout", "0.001", "198.18.0.2"}, CommandFlavor::kBetterPing)
+                .watchdog_timeout,
+            milliseconds{1});
+  // Plain ping has no watchdog: any interval.
+  EXPECT_EQ(parsed({"-i", "30", "198.18.0.2"}).interval, seconds{30});
 }
 
 TEST(WatchdogTimeoutOption, PingRejectsIt) {
