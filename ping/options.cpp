@@ -1,10 +1,10 @@
-#include "shared/seconds_text.h"
 #include "ping/options.h"
 
 #include <climits>
 
 #include "ping/option_values.h"
 #include "ping/usage.h"
+#include "shared/seconds_text.h"
 
 namespace bp {
 namespace {

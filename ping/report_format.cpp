@@ -1,6 +1,14 @@
 #include "ping/report_format.h"
 
 namespace bp::report_detail {
+namespace {
+
+// |value| in unsigned arithmetic, so that INT64_MIN has one too.
+std::uint64_t magnitude(std::int64_t value) {
+  return value < 0 ? 0 - static_cast<std::uint64_t>(value) : static_cast<std::uint64_t>(value);
+}
+
+}  // namespace
 
 void append_decimal(std::string& out, std::uint64_t value, int width) {
   char digits[20];  // 2^64 - 1 has 20 digits
@@ -14,16 +22,8 @@ void append_decimal(std::string& out, std::uint64_t value, int width) {
 }
 
 void append_signed_decimal(std::string& out, std::int64_t value, int width) {
-  // The magnitude in unsigned arithmetic, so that INT64_MIN has one too.
-  const auto magnitude = value < 0 ? 0 - static_cast<std::uint64_t>(value) : static_cast<std::uint64_t>(value);
   if (value < 0) out += '-';
-  append_decimal(out, magnitude, width);
-}
-
-std::string zero_padded(std::int64_t value, int width) {
-  std::string text;
-  append_signed_decimal(text, value, width);
-  return text;
+  append_decimal(out, magnitude(value), width);
 }
 
 std::string hex(unsigned value) {
@@ -39,12 +39,11 @@ std::string hex(unsigned value) {
 void append_microseconds_as_ms(std::string& out, std::int64_t microseconds) {
   // Negative values never come from a clock that only moves forward, but print them sanely
   // ("-0.005") rather than as C's "%ld.%03ld" would ("0.-05").
-  const auto magnitude = microseconds < 0 ? 0 - static_cast<std::uint64_t>(microseconds)
-                                          : static_cast<std::uint64_t>(microseconds);
+  const std::uint64_t whole = magnitude(microseconds);
   if (microseconds < 0) out += '-';
-  append_decimal(out, magnitude / 1000);
+  append_decimal(out, whole / 1000);
   out += '.';
-  append_decimal(out, magnitude % 1000, 3);
+  append_decimal(out, whole % 1000, 3);
 }
 
 std::string microseconds_as_ms(std::int64_t microseconds) {

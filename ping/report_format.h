@@ -13,7 +13,6 @@ void append_decimal(std::string& out, std::uint64_t value, int width = 1);
 
 // printf "%0*ld": as append_decimal, with a '-' before the padded digits of a negative value.
 void append_signed_decimal(std::string& out, std::int64_t value, int width = 1);
-std::string zero_padded(std::int64_t value, int width);
 
 // printf "%x": lowercase hex without padding.
 std::string hex(unsigned value);

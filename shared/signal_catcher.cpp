@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstdint>
 
+#include "shared/signals.h"
+
 namespace bp {
 namespace {
 
@@ -125,19 +127,13 @@ std::optional<CaughtSignal> SignalCatcher::take() {
 }
 
 bool ignore_broken_pipe_signal() {
-  struct sigaction ignore {};
-  ignore.sa_handler = SIG_IGN;
-  sigemptyset(&ignore.sa_mask);
-  struct sigaction previous {};
-  if (sigaction(SIGPIPE, &ignore, &previous) != 0) return false;
-  return previous.sa_handler == SIG_DFL;
+  SignalHandler previous = SIG_DFL;
+  if (set_disposition(SIGPIPE, SIG_IGN, &previous)) return false;
+  return previous == SIG_DFL;
 }
 
 void die_of_signal(int signal) {
-  struct sigaction fatal {};
-  fatal.sa_handler = SIG_DFL;
-  sigemptyset(&fatal.sa_mask);
-  sigaction(signal, &fatal, nullptr);
+  set_disposition(signal, SIG_DFL);
   sigset_t just_it;
   sigemptyset(&just_it);
   sigaddset(&just_it, signal);

@@ -4,6 +4,16 @@
 
 namespace bp {
 
+std::optional<SysError> set_disposition(int signal, SignalHandler handler, SignalHandler* previous) {
+  struct sigaction action {};
+  action.sa_handler = handler;
+  sigemptyset(&action.sa_mask);
+  struct sigaction replaced {};
+  if (::sigaction(signal, &action, &replaced) != 0) return last_error("sigaction");
+  if (previous != nullptr) *previous = replaced.sa_handler;
+  return std::nullopt;
+}
+
 Expected<SignalFd, SysError> SignalFd::open(std::initializer_list<int> signals) {
   sigset_t mask;
   sigemptyset(&mask);

@@ -14,6 +14,13 @@
 
 namespace bp {
 
+using SignalHandler = void (*)(int);
+
+// sigaction() with a plain handler (SIG_DFL, SIG_IGN or a function), an empty mask and no flags.
+// `previous`, when given, receives the handler it replaced.
+std::optional<SysError> set_disposition(int signal, SignalHandler handler,
+                                        SignalHandler* previous = nullptr);
+
 class SignalFd {
  public:
   // Blocks `signals` in the calling thread and opens a non-blocking, close-on-exec signalfd.

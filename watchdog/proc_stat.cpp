@@ -22,6 +22,12 @@ bool take_space(std::string_view& text) {
 
 }  // namespace
 
+std::optional<pid_t> parse_pid(std::string_view text) {
+  const auto pid = take_pid(text);
+  if (!pid || !text.empty() || *pid <= 0) return std::nullopt;
+  return pid;
+}
+
 std::optional<ProcStat> parse_proc_stat(std::string_view text) {
   ProcStat stat;
   const auto pid = take_pid(text);

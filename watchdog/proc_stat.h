@@ -24,4 +24,8 @@ struct ProcStat {
 // Nothing when the text is not a stat line.
 std::optional<ProcStat> parse_proc_stat(std::string_view text);
 
+// A process ID written in decimal, the whole text ("4242", a /proc entry's name); nothing for
+// anything else, 0 and negatives included.
+std::optional<pid_t> parse_pid(std::string_view text);
+
 }  // namespace bp

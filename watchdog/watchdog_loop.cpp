@@ -281,14 +281,16 @@ Loop::Result Loop::apply(const KillStep& step, MonoTime now) {
 Loop::Result Loop::watch_group(MonoTime now) {
   members_.clear();
   fds_.resize(kSlots);
-  for (const pid_t pid : live_group_members(own_pgid_, own_pid_)) {
+  const std::vector<pid_t> left = live_group_members(own_pgid_, own_pid_);
+  for (const pid_t pid : left) {
     if (members_.size() == kMaxWatchedMembers) break;
     auto pidfd = open_pidfd(pid);
     if (!pidfd) continue;  // exited since the look (ESRCH), or cannot be watched: the grace decides
     fds_.push_back({pidfd->get(), POLLIN, 0});
     members_.push_back(std::move(*pidfd));
   }
-  if (members_.empty() && live_group_members(own_pgid_, own_pid_).empty()) {
+  // Members found but none watchable have mostly exited since the look: one more look says.
+  if (left.empty() || (members_.empty() && live_group_members(own_pgid_, own_pid_).empty())) {
     return apply(policy_->on_group_empty(), now);
   }
   return std::nullopt;

@@ -16,14 +16,6 @@ namespace {
 
 constexpr std::initializer_list<int> kWatched{SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGCONT};
 
-std::optional<SysError> set_disposition(int signal, void (*handler)(int)) {
-  struct sigaction action {};
-  action.sa_handler = handler;
-  sigemptyset(&action.sa_mask);
-  if (::sigaction(signal, &action, nullptr) != 0) return last_error("sigaction");
-  return std::nullopt;
-}
-
 std::string invalid(const char* option, int fd, std::string_view why) {
   return "invalid " + std::string(option) + "=" + std::to_string(fd) + ": " + std::string(why);
 }

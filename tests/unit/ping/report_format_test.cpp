@@ -52,7 +52,7 @@ TEST(ReportDecimal, SignedValuesPadTheMagnitudeAfterTheSign) {
   EXPECT_EQ(signed_decimal(0), "0");
   EXPECT_EQ(signed_decimal(std::numeric_limits<std::int64_t>::min()), "-9223372036854775808");
   EXPECT_EQ(signed_decimal(std::numeric_limits<std::int64_t>::max()), "9223372036854775807");
-  EXPECT_EQ(zero_padded(-42, 6), "-000042");
+  EXPECT_EQ(signed_decimal(-42, 6), "-000042");
 }
 
 TEST(ReportDecimal, MicrosecondsAsMillisecondsWithThreeDecimals) {

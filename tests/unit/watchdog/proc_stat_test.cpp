@@ -55,5 +55,13 @@ TEST(ProcStat, AnythingElseIsNotAStatLine) {
   }
 }
 
+TEST(ProcPid, WholeTextOfAPositiveDecimalOnly) {
+  EXPECT_EQ(parse_pid("4242"), 4242);
+  EXPECT_EQ(parse_pid("1"), 1);
+  for (const char* bad : {"", "0", "-4", "self", "42a", "4 2", " 42", "99999999999"}) {
+    EXPECT_FALSE(parse_pid(bad).has_value()) << '"' << bad << '"';
+  }
+}
+
 }  // namespace
 }  // namespace bp
