@@ -11,7 +11,7 @@
 #include "shared/signal_catcher.h"
 
 int main(int argc, char** argv) {
-  const auto program = bp::program_name_from_argv0(argc > 0 ? argv[0] : "better_ping");
+  const auto program = bp::message_prefix_from_argv0(argc > 0 ? argv[0] : nullptr, "better_ping");
   // iputils dies of SIGPIPE once the reader of its output has gone (`ping HOST | head -3`);
   // better_ping does too, but says goodbye to its watchdog first. If whoever started it ignores
   // SIGPIPE (systemd does), a closed output ends nothing, as with iputils.
@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
   if (!setup) return bp::report_early_exit(setup.error());
 
   auto link = bp::WatchdogLink::start(
-      {std::string(program), setup->target.name, setup->options.watchdog_timeout});
+      {std::string(bp::program_name_from_argv0(program)), setup->target.name, setup->options.watchdog_timeout});
   if (!link) {
     std::fprintf(stderr, "%.*s: %s\n", static_cast<int>(program.size()), program.data(),
                  link.error().c_str());

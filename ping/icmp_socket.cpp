@@ -7,6 +7,7 @@
 #include <netinet/icmp6.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <linux/in6.h>  // the flow label manager, after netinet/in.h
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -74,6 +75,7 @@ Expected<IcmpSocket, OpenFailure> IcmpSocket::open(int family) {
 }
 
 std::optional<SysError> IcmpSocket::apply(const SocketSettings& settings, std::uint16_t identifier) {
+  identifier_ = identifier;
   const int fd = fd_.get();
   const bool v6 = family_ == AF_INET6;
   const int on = 1;
@@ -87,19 +89,20 @@ std::optional<SysError> IcmpSocket::apply(const SocketSettings& settings, std::u
       return e;
     }
   }
-  if (settings.ttl) {
-    const int ttl = *settings.ttl;
-    if (auto e = set_option(fd, v6 ? SOL_IPV6 : SOL_IP, v6 ? IPV6_UNICAST_HOPS : IP_TTL, ttl,
-                            "setsockopt(TTL)")) {
-      return e;
+  for (const SocketOption& option : settings.options) {
+    std::optional<ScopedCapability> raised;
+    if (option.needs_net_admin) raised.emplace(CAP_NET_RAW);  // SO_MARK: CAP_NET_RAW since 5.17
+    if (setsockopt(fd, option.level, option.name, option.value.data(),
+                   static_cast<socklen_t>(option.value.size())) == 0) {
+      continue;
+    }
+    if (option.on_failure == SocketOption::OnFailure::kError) return last_error(option.what);
+    if (option.on_failure == SocketOption::OnFailure::kWarn) {
+      warnings_.push_back(option.warning + ": " + std::strerror(errno));
     }
   }
-  if (settings.tos) {
-    const int tos = *settings.tos;
-    if (auto e = set_option(fd, v6 ? SOL_IPV6 : SOL_IP, v6 ? IPV6_TCLASS : IP_TOS, tos,
-                            "setsockopt(TOS)")) {
-      return e;
-    }
+  if (settings.flow_label && settings.flow_destination && v6) {
+    if (auto e = apply_flow_label(*settings.flow_label, *settings.flow_destination)) return e;
   }
   if (settings.timestamps) {
     if (auto e = apply_timestamps()) return e;
@@ -107,7 +110,35 @@ std::optional<SysError> IcmpSocket::apply(const SocketSettings& settings, std::u
   if (kind_ == SocketKind::Raw) {
     if (auto e = apply_filters(identifier)) return e;
   }
-  return bind_source(settings);
+  if (auto e = bind_source(settings)) return e;
+  if (settings.connect_to) {
+    sockaddr_storage addr{};
+    const socklen_t len = to_sockaddr(*settings.connect_to, addr);
+    if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr), len) != 0) return last_error("connect");
+  }
+  return std::nullopt;
+}
+
+// A flow label must be leased from the kernel before it may be sent (IPV6_FLOWLABEL_MGR), then
+// IPV6_FLOWINFO_SEND puts it on every packet of this socket, as iputils does.
+std::optional<SysError> IcmpSocket::apply_flow_label(std::uint32_t label, const IpAddress& destination) {
+  in6_flowlabel_req request{};
+  sockaddr_storage to{};
+  to_sockaddr(destination, to);
+  request.flr_dst = reinterpret_cast<const sockaddr_in6*>(&to)->sin6_addr;  // leased per peer
+  request.flr_label = htonl(label & 0xFFFFF);
+  request.flr_action = IPV6_FL_A_GET;
+  request.flr_flags = IPV6_FL_F_CREATE;
+  request.flr_share = IPV6_FL_S_EXCL;
+  if (setsockopt(fd_.get(), SOL_IPV6, IPV6_FLOWLABEL_MGR, &request, sizeof request) != 0) {
+    return last_error("can't set flowlabel");  // iputils' words
+  }
+  const int on = 1;
+  if (auto e = set_option(fd_.get(), SOL_IPV6, IPV6_FLOWINFO_SEND, on, "setsockopt(IPV6_FLOWINFO_SEND)")) {
+    return e;
+  }
+  flow_label_ = label & 0xFFFFF;
+  return std::nullopt;
 }
 
 std::optional<SysError> IcmpSocket::apply_filters(std::uint16_t identifier) const {
@@ -159,6 +190,21 @@ std::optional<SysError> IcmpSocket::bind_source(const SocketSettings& settings) 
     }
   }
   if (!settings.source && kind_ == SocketKind::Raw) return std::nullopt;
+  if (settings.datagram_identifier && kind_ == SocketKind::Datagram) {
+    // The port of an ICMP datagram socket is its identifier (iputils -e does the same).
+    sockaddr_storage addr{};
+    socklen_t len = 0;
+    if (settings.source) {
+      len = to_sockaddr(*settings.source, addr);
+    } else {
+      addr.ss_family = static_cast<sa_family_t>(family_);
+      len = family_ == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
+    }
+    reinterpret_cast<sockaddr_in*>(&addr)->sin_port = htons(*settings.datagram_identifier);
+    if (::bind(fd, reinterpret_cast<const sockaddr*>(&addr), len) != 0) return last_error("bind");
+    kernel_identifier_ = *settings.datagram_identifier;
+    return std::nullopt;
+  }
   // A datagram socket is bound (to the wildcard unless -I gave an address) so that the kernel
   // picks its identifier now and we can learn it.
   sockaddr_storage addr{};
@@ -190,6 +236,10 @@ std::optional<SysError> IcmpSocket::bind_source(const SocketSettings& settings) 
 int IcmpSocket::send(std::span<const std::uint8_t> packet, const IpAddress& to) const {
   sockaddr_storage addr{};
   const socklen_t len = to_sockaddr(to, addr);
+  // With IPV6_FLOWINFO_SEND the kernel takes the flow label from the destination address.
+  if (flow_label_ && addr.ss_family == AF_INET6) {
+    reinterpret_cast<sockaddr_in6*>(&addr)->sin6_flowinfo = htonl(*flow_label_);
+  }
   const ssize_t n = retry_on_eintr([&] {
     return ::sendto(fd_.get(), packet.data(), packet.size(), MSG_DONTWAIT,
                     reinterpret_cast<const sockaddr*>(&addr), len);

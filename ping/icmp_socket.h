@@ -12,10 +12,12 @@
 #include <span>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "ping/ip_address.h"
 #include "ping/kernel_stamps.h"
 #include "ping/socket_address.h"
+#include "ping/socket_plan.h"
 #include "shared/expected.h"
 #include "shared/sys_error.h"
 #include "shared/unique_fd.h"
@@ -32,11 +34,15 @@ struct OpenFailure {
 };
 
 struct SocketSettings {
-  bool timestamps = true;         // kernel RX and TX software timestamps (off in flood mode)
-  std::optional<int> ttl;         // -t
-  std::optional<int> tos;         // -Q
+  bool timestamps = true;         // kernel RX and TX software timestamps (off for -f and -U)
+  std::vector<SocketOption> options;  // plan_socket_options(): -t -Q -M -m -S -b -d -r -L -R -T
   std::string interface;          // -I NAME: SO_BINDTODEVICE
-  std::optional<IpAddress> source;  // -I ADDRESS: bind
+  std::optional<IpAddress> source;  // -I ADDRESS, or -B's first source: bind
+  std::optional<std::uint32_t> flow_label;  // -F (IPv6): leased for the target, sent on every probe
+  std::optional<IpAddress> flow_destination;  // the target the flow label is leased for
+  std::optional<IpAddress> connect_to;      // -C: connect() to the target
+  // -e on a datagram socket: bound with this "port", which the kernel uses as identifier.
+  std::optional<std::uint16_t> datagram_identifier;
 };
 
 struct ReceivedPacket {
@@ -76,6 +82,12 @@ class IcmpSocket {
   SocketKind kind() const { return kind_; }
   // The identifier the kernel uses on a datagram socket (its "port"), known after apply().
   std::optional<std::uint16_t> kernel_identifier() const { return kernel_identifier_; }
+  // The identifier of our probes, known after apply(): the kernel's on a datagram socket, else
+  // the one apply() was given.
+  std::uint16_t identifier() const { return kernel_identifier_.value_or(identifier_); }
+  // Warnings from apply() for options it could not set but did without (iputils' wording,
+  // without the program prefix), e.g. "WARNING: failed to set mark: 42: Operation not permitted".
+  const std::vector<std::string>& warnings() const { return warnings_; }
 
   // Sets options, type filters, and (raw sockets) a BPF filter that admits only echo replies
   // carrying `identifier` plus every non-reply message. Empty on success.
@@ -106,11 +118,15 @@ class IcmpSocket {
   std::optional<SysError> apply_filters(std::uint16_t identifier) const;
   std::optional<SysError> apply_timestamps() const;
   std::optional<SysError> bind_source(const SocketSettings& settings);
+  std::optional<SysError> apply_flow_label(std::uint32_t label, const IpAddress& destination);
 
   UniqueFd fd_;
   int family_;
   SocketKind kind_;
   std::optional<std::uint16_t> kernel_identifier_;
+  std::uint16_t identifier_ = 0;
+  std::optional<std::uint32_t> flow_label_;  // sent in each destination's sin6_flowinfo
+  std::vector<std::string> warnings_;
 };
 
 }  // namespace bp

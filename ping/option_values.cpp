@@ -96,6 +96,67 @@ Expected<nanoseconds, std::string> parse_watchdog_timeout_option(std::string_vie
   return *seconds;
 }
 
+Expected<std::uint32_t, std::string> parse_flow_label_option(std::string_view text) {
+  constexpr std::uint64_t kMaxFlowLabel = 0xFFFFF;  // 20 bits (RFC 8200)
+  std::string_view digits = strip_leading_blanks_and_plus(text);
+  int base = 10;
+  if (digits.size() >= 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) {
+    digits.remove_prefix(2);
+    base = 16;
+  }
+  std::uint64_t value = 0;  // strtoul reads nothing from "": iputils takes 0
+  if (!digits.empty()) {
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value, base);
+    if (ec == std::errc::result_out_of_range) value = kMaxFlowLabel + 1;
+    if ((ec != std::errc() && ec != std::errc::result_out_of_range) ||
+        end != digits.data() + digits.size()) {
+      return Unexpected{"bad value for flowinfo: " + std::string(text)};
+    }
+  }
+  if (value > kMaxFlowLabel) return Unexpected{"flow value is greater than 20 bits: " + std::string(text)};
+  return static_cast<std::uint32_t>(value);
+}
+
+Expected<PmtuDiscovery, std::string> parse_pmtu_option(std::string_view text) {
+  if (text == "do") return PmtuDiscovery::kDo;
+  if (text == "dont") return PmtuDiscovery::kDont;
+  if (text == "want") return PmtuDiscovery::kWant;
+  if (text == "probe") return PmtuDiscovery::kProbe;
+  return Unexpected{"invalid -M argument: " + std::string(text)};
+}
+
+Expected<TimestampKind, std::string> parse_timestamp_option(std::string_view text) {
+  if (text == "tsonly") return TimestampKind::kTsOnly;
+  if (text == "tsandaddr") return TimestampKind::kTsAndAddr;
+  if (text == "tsprespec") return TimestampKind::kTsPrespec;
+  return Unexpected{"invalid timestamp type: " + std::string(text)};
+}
+
+NodeInfoRequest parse_node_info_option(std::string_view text) {
+  static constexpr std::string_view kQueries[] = {
+      "name", "ipv6", "ipv6-all", "ipv6-compatible", "ipv6-global", "ipv6-linklocal",
+      "ipv6-sitelocal", "ipv4", "ipv4-all"};
+  static constexpr std::string_view kSubjects[] = {"subject-ipv6=", "subject-ipv4=",
+                                                   "subject-name=", "subject-fqdn="};
+  if (text == "help") return NodeInfoRequest::kHelp;
+  for (std::string_view query : kQueries) {
+    if (text == query) return NodeInfoRequest::kQuery;
+  }
+  for (std::string_view subject : kSubjects) {
+    if (text.starts_with(subject)) return NodeInfoRequest::kQuery;
+  }
+  return NodeInfoRequest::kInvalid;
+}
+
+std::string_view node_info_help_text() {
+  return "ping -6 -N <nodeinfo opt>\n"
+         "Help:\n  help\n"
+         "Query:\n  name\n  ipv6\n  ipv6-all\n  ipv6-compatible\n  ipv6-global\n"
+         "  ipv6-linklocal\n  ipv6-sitelocal\n  ipv4\n  ipv4-all\n"
+         "Subject:\n  subject-ipv6=addr\n  subject-ipv4=addr\n  subject-name=name\n"
+         "  subject-fqdn=name\n";
+}
+
 Expected<std::uint8_t, std::string> parse_tos_option(std::string_view text) {
   const std::string bad = "bad TOS value: " + std::string(text);
   const bool hex = text.size() >= 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X');

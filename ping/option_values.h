@@ -52,6 +52,23 @@ Expected<PayloadPattern, std::string> parse_pattern_option(std::string_view text
 // "invalid source address: TEXT".
 Expected<InterfaceOrSource, std::string> parse_interface_option(std::string_view text);
 
+// -F: decimal, or hexadecimal after "0x" (iputils' parseflow: "12" is 12, "0x12" is 18), at
+// most 20 bits. Errors: "bad value for flowinfo: TEXT", "flow value is greater than 20 bits: TEXT".
+Expected<std::uint32_t, std::string> parse_flow_label_option(std::string_view text);
+
+// -M: "do", "dont", "want" or "probe". Error: "invalid -M argument: TEXT".
+Expected<PmtuDiscovery, std::string> parse_pmtu_option(std::string_view text);
+
+// -T: "tsonly", "tsandaddr" or "tsprespec". Error: "invalid timestamp type: TEXT".
+Expected<TimestampKind, std::string> parse_timestamp_option(std::string_view text);
+
+// -N: iputils' node information keywords (RFC 4620 queries): "help", a query ("name", "ipv6",
+// "ipv4-all", ...) or a subject ("subject-ipv6=ADDR", "subject-name=NAME", ...).
+enum class NodeInfoRequest { kHelp, kQuery, kInvalid };
+NodeInfoRequest parse_node_info_option(std::string_view text);
+// The keyword list iputils prints for "-N help" (stdout) and a wrong keyword (stderr).
+std::string_view node_info_help_text();
+
 // Family of a numeric address literal (inet_pton rules), kUnspecified for anything else.
 AddressFamily literal_address_family(std::string_view text);
 

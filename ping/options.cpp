@@ -12,9 +12,9 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::nanoseconds;
 
-constexpr std::string_view kValueLetters = "cIilpQstwW";
-// iputils letters this ping does not implement: refused by name rather than as unknown.
-constexpr std::string_view kUnsupportedLetters = "aAbBCdeFHjLmMNrRSTU";
+constexpr std::string_view kValueLetters = "ceFIilmMNpQsStTwW";
+// iputils: -T tsprespec takes up to 4 addresses before the destination.
+constexpr std::size_t kMaxPrespecified = 4;
 constexpr std::size_t kMaxIpv4Payload = 65535 - 20 - 8;
 constexpr std::size_t kMaxIpv6Payload = 65535 - 8;
 
@@ -93,20 +93,52 @@ class CommandLineParser {
       case '3': options_.rtt_three_decimals = true; return std::nullopt;
       case '4': return set_family(AddressFamily::kIpv4);
       case '6': return set_family(AddressFamily::kIpv6);
+      case 'a': options_.audible = true; return std::nullopt;
+      case 'A': options_.adaptive = true; return std::nullopt;
+      case 'b': options_.allow_broadcast = true; return std::nullopt;
+      case 'B': options_.sticky_source = true; return std::nullopt;
+      case 'C': options_.connect_socket = true; return std::nullopt;
+      case 'd': options_.socket_debug = true; return std::nullopt;
       case 'D': options_.print_timestamps = true; return std::nullopt;
       case 'f': options_.flood = true; return std::nullopt;
       case 'h': return EarlyExit{"", usage_text(flavor_, program_), 2};
+      case 'H': options_.force_reverse_lookup = true; return std::nullopt;
+      case 'L': options_.no_multicast_loop = true; return std::nullopt;
       case 'n': options_.numeric = true; return std::nullopt;
       case 'O': options_.report_outstanding = true; return std::nullopt;
       case 'q': options_.quiet = true; return std::nullopt;
+      case 'r': options_.dont_route = true; return std::nullopt;
+      case 'R': return set_record_route();
+      case 'U': options_.user_latency = true; return std::nullopt;
       case 'v': options_.verbose = true; return std::nullopt;
       case 'V': version_requested_ = true; return std::nullopt;
       default: break;
     }
-    if (contains(kUnsupportedLetters, letter)) {
-      return usage_error("unsupported option -- " + quoted_char(letter));
-    }
     return usage_error("invalid option -- " + quoted_char(letter));
+  }
+
+  // -R and -T both fill the IPv4 option space: iputils takes one of them.
+  std::optional<EarlyExit> set_record_route() {
+    if (options_.timestamp_option) return error_exit(program_, "only one of -T or -R may be used");
+    options_.record_route = true;
+    return std::nullopt;
+  }
+
+  std::optional<EarlyExit> set_timestamp_option(std::string_view value) {
+    if (options_.record_route) return error_exit(program_, "only one of -T or -R may be used");
+    auto kind = parse_timestamp_option(value);
+    if (!kind) return error_exit(program_, kind.error());
+    options_.timestamp_option = *kind;
+    return std::nullopt;
+  }
+
+  // -N: iputils' keywords; "help" lists them on stdout (exit 0), a wrong one on stderr (exit 2).
+  std::optional<EarlyExit> set_node_info(std::string_view value) {
+    const NodeInfoRequest request = parse_node_info_option(value);
+    if (request == NodeInfoRequest::kHelp) return EarlyExit{std::string(node_info_help_text()), "", 0};
+    if (request == NodeInfoRequest::kInvalid) return EarlyExit{"", std::string(node_info_help_text()), 2};
+    options_.node_info = std::string(value);
+    return std::nullopt;
   }
 
   // Stores a parsed value, or turns the parser's message into the error exit.
@@ -122,6 +154,23 @@ class CommandLineParser {
     switch (letter) {
       case 'c':
         return store(parse_integer_option(value, 1, LLONG_MAX), [&](std::int64_t v) { o.count = v; });
+      case 'e':
+        return store(parse_integer_option(value, 0, 0xFFFF),
+                     [&](std::int64_t v) { o.identifier = static_cast<std::uint16_t>(v); });
+      case 'F':
+        return store(parse_flow_label_option(value), [&](std::uint32_t v) { o.flow_label = v; });
+      case 'm':
+        return store(parse_integer_option(value, 0, UINT32_MAX),
+                     [&](std::int64_t v) { o.mark = static_cast<std::uint32_t>(v); });
+      case 'M':
+        return store(parse_pmtu_option(value), [&](PmtuDiscovery v) { o.pmtu = v; });
+      case 'N':
+        return set_node_info(value);
+      case 'S':
+        return store(parse_integer_option(value, 1, INT_MAX),
+                     [&](std::int64_t v) { o.send_buffer = static_cast<int>(v); });
+      case 'T':
+        return set_timestamp_option(value);
       case 'I':
         return store(parse_interface_option(value),
                      [&](InterfaceOrSource v) { o.interface_or_source = std::move(v); });
@@ -202,11 +251,21 @@ class CommandLineParser {
       return Unexpected{error_exit(program_, "usage error: Destination address required")};
     }
     if (operands_.size() > 1) {
-      return Unexpected{error_exit(program_, "usage error: extra operand '" +
-                                                 std::string(operands_[1]) +
-                                                 "': give one destination (no source routing)")};
+      // Addresses before the destination: iputils' hops. Only -T tsprespec takes them here
+      // (loose source routing is not implemented; see README).
+      if (options_.timestamp_option != TimestampKind::kTsPrespec) {
+        return Unexpected{error_exit(program_, "usage error: extra operand '" +
+                                                   std::string(operands_[1]) +
+                                                   "': give one destination (no source routing)")};
+      }
+      if (operands_.size() - 1 > kMaxPrespecified) {
+        return Unexpected{EarlyExit{"", usage_text(flavor_, program_), 2}};
+      }
+      for (std::size_t i = 0; i + 1 < operands_.size(); ++i) {
+        options_.prespecified.emplace_back(operands_[i]);
+      }
     }
-    options_.destination = std::string(operands_.front());
+    options_.destination = std::string(operands_.back());
     if (options_.flood) {
       options_.numeric = true;
       if (!options_.interval_given) options_.interval = nanoseconds{0};
@@ -262,6 +321,11 @@ std::string_view program_name_from_argv0(std::string_view argv0) {
   const std::size_t slash = argv0.rfind('/');
   const std::string_view name = slash == std::string_view::npos ? argv0 : argv0.substr(slash + 1);
   return name.empty() ? std::string_view("ping") : name;
+}
+
+std::string_view message_prefix_from_argv0(const char* argv0, std::string_view fallback) {
+  if (argv0 == nullptr || *argv0 == '\0') return fallback;
+  return argv0;
 }
 
 std::vector<std::string_view> arguments_from_argv(int argc, const char* const* argv) {

@@ -3,8 +3,8 @@
 // print and the exit code to use) out. Pure: nothing is printed, nothing exits, no locale is
 // consulted (numbers always use '.' as the decimal point).
 //
-// Letters and meanings follow iputils ping (20250605): -3 -4 -6 -c -D -f -h -I -i -l -n -O -p
-// -q -Q -s -t -v -V -w -W, plus --help and --version. better_ping adds
+// Letters and meanings follow iputils ping (20221126, and -3 from 20240905): every letter of its
+// getopt string but -j (HEAD's experimental JSON), plus --help and --version. better_ping adds
 // --watchdog-timeout SECONDS. Short flags combine (`-qc3`), a value may be attached (`-c3`) or
 // follow (`-c 3`), options may come after the destination (GNU getopt permutation), `--` ends
 // the options, long options may be abbreviated when unambiguous (`--vers`).
@@ -41,6 +41,13 @@ struct InterfaceOrSource {
   std::string device;                                      // interface name, or empty
 };
 
+// -M: IP_MTU_DISCOVER / IPV6_MTU_DISCOVER (do sets DF and never fragments locally).
+enum class PmtuDiscovery { kDo, kDont, kWant, kProbe };
+
+// -T: the IPv4 timestamp option's flag (RFC 791): stamps only, stamp + address, or stamps from
+// prespecified addresses (given as operands before the destination, at most 4).
+enum class TimestampKind { kTsOnly, kTsAndAddr, kTsPrespec };
+
 struct Options {
   AddressFamily family = AddressFamily::kUnspecified;       // -4 / -6 (or argv[0] "ping4"/"ping6")
   std::optional<std::int64_t> count;                         // -c, 1..LONG_MAX; none = no limit
@@ -62,7 +69,27 @@ struct Options {
   bool flood = false;                                        // -f
   bool verbose = false;                                      // -v
   bool rtt_three_decimals = false;                           // -3
-  std::string destination;                                   // the one operand
+  // The other iputils options (ping(8) of iputils 20221126 for each meaning).
+  bool audible = false;                                      // -a: a bell per reply
+  bool adaptive = false;                                     // -A: interval follows the RTT
+  bool allow_broadcast = false;                              // -b: SO_BROADCAST
+  bool sticky_source = false;                                // -B: bind to the first source
+  bool connect_socket = false;                               // -C: connect() the socket
+  bool socket_debug = false;                                 // -d: SO_DEBUG
+  std::optional<std::uint16_t> identifier;                   // -e 0..65535 (raw sockets)
+  std::optional<std::uint32_t> flow_label;                   // -F hex, 20 bits (IPv6)
+  bool force_reverse_lookup = false;                         // -H: names even with -n
+  bool no_multicast_loop = false;                            // -L: IP_MULTICAST_LOOP 0
+  std::optional<std::uint32_t> mark;                         // -m: SO_MARK
+  std::optional<PmtuDiscovery> pmtu;                         // -M do|dont|want|probe
+  std::optional<std::string> node_info;                      // -N (IPv6 only; see README)
+  bool dont_route = false;                                   // -r: SO_DONTROUTE
+  bool record_route = false;                                 // -R: IPv4 record route option
+  std::optional<int> send_buffer;                            // -S: SO_SNDBUF, 1..INT_MAX
+  std::optional<TimestampKind> timestamp_option;             // -T (IPv4 option)
+  bool user_latency = false;                                 // -U: user-space time stamps
+  std::vector<std::string> prespecified;                     // -T tsprespec: the hops
+  std::string destination;                                   // the last operand
   std::chrono::nanoseconds watchdog_timeout = std::chrono::seconds{10};  // better_ping only
 };
 
@@ -89,6 +116,9 @@ ParseResult parse_command_line(CommandFlavor flavor, std::string_view program,
 
 // "/usr/bin/ping" -> "ping"; "" -> "ping".
 std::string_view program_name_from_argv0(std::string_view argv0);
+// The prefix of messages: argv[0] as invoked ("/usr/bin/ping"), as glibc's error() prints it for
+// iputils; `fallback` when argv[0] is missing or empty.
+std::string_view message_prefix_from_argv0(const char* argv0, std::string_view fallback);
 // argv[1..argc) as views (argv itself must outlive them).
 std::vector<std::string_view> arguments_from_argv(int argc, const char* const* argv);
 

@@ -12,6 +12,7 @@
 #include "ping/icmp_error_text.h"
 #include "shared/mono_clock.h"
 #include "ping/icmp_packet.h"
+#include "ping/ip_options.h"
 #include "ping/kernel_stamps.h"
 #include "ping/payload.h"
 #include "ping/report.h"
@@ -92,12 +93,14 @@ class PingLoop {
         observer_(observer),
         program_(program),
         family_(target.address.family),
-        identifier_(socket.kernel_identifier().value_or(static_cast<std::uint16_t>(getpid() & 0xFFFF))),
+        identifier_(socket.identifier()),
         tracker_(options.linger > Duration::zero() ? options.linger : Duration::zero()),
         receive_storage_(new std::uint8_t[kReceiveBufferSize]),  // untouched until used
         receive_buffer_(receive_storage_.get(), kReceiveBufferSize),
         timestamps_(!options.flood),
-        flood_path_(options.interval == Duration::zero()),
+        flood_path_(options.interval == Duration::zero() && !options.adaptive),
+        // iputils' MIN_USER_INTERVAL_MS for -A: ordinary users are not allowed to flood.
+        adaptive_floor_(getuid() == 0 ? Duration::zero() : Duration(std::chrono::milliseconds(2))),
         marks_(options.flood && !options.quiet && isatty(STDOUT_FILENO) == 1) {
     payload_.resize(options.payload_size);
     if (options.pattern) {
@@ -135,7 +138,8 @@ class PingLoop {
   void report(const SysError& error);  // "ping: recvmsg: ..." on stderr
   int drain_error_queue();  // returns how many entries it read
   bool read_error_queue_once();
-  void read_socket_once(bool wait);
+  bool read_socket_once(bool wait);  // whether anything was read
+  void report_unanswered_previous();
   void on_packet(const ReceivedPacket& packet, std::span<const std::uint8_t> bytes, MonoTime now);
   void on_echo_reply(const EchoReply& reply, const Envelope& envelope,
                      const ReceivedPacket& packet, MonoTime now);
@@ -147,8 +151,9 @@ class PingLoop {
   void on_local_error(const LocalError& error);
   void on_in_band_error(const IcmpError& error, const Envelope& envelope);
   std::string_view peer(const IpAddress& address);
+  AddressText option_address_text();
   std::string peer_text(const IpAddress& address);
-  std::optional<WallClockTime> stamp(std::optional<KernelTime> kernel) const;
+  std::optional<WallClockTime> stamp(std::optional<KernelTime> kernel);
   Summary summary() const;
   std::optional<RttFigures> rtt_figures() const;
 
@@ -177,12 +182,16 @@ class PingLoop {
   std::span<std::uint8_t> receive_buffer_;
   bool timestamps_;
   bool flood_path_;  // interval 0: a reply makes the next probe due at once
+  Duration adaptive_floor_;  // -A: the shortest interval it may choose
   bool marks_;       // flood marks: -f, not -q, stdout a terminal
   int packets_since_aux_poll_ = 0;
   std::optional<MonoTime> send_blocked_until_;
   std::optional<int> exit_override_;
   std::optional<Duration> last_rtt_;
   std::optional<CaughtSignal> stop_signal_;
+  std::optional<WallClockTime> last_stamp_;  // -D: the latest stamp printed
+  RecordRouteMemory route_memory_;            // -R: "(same route)"
+  std::string options_text_;                  // the options text of the line being built
   // The socket's receive timeout as last set: for which wake-up (nothing: none), and when.
   struct ReceiveTimeout {
     std::optional<MonoTime> until;
@@ -335,8 +344,12 @@ void PingLoop::print_header() {
   }
   HeaderLine header;
   header.host = target_.name;
-  header.address = address_text(target_.address);
   header.family = family_ == Family::kIpv6 ? AddressFamily::kIpv6 : AddressFamily::kIpv4;
+  // iputils 20221126 shows the IPv6 destination as it shows a peer ("name (addr)").
+  header.address = family_ == Family::kIpv6 ? peer_text(target_.address) : address_text(target_.address);
+  if (family_ == Family::kIpv6) header.flow_label = options_.flow_label;
+  // iputils counts its whole 40-byte option space in "56(124)", whatever -T sends.
+  if (!target_.ip_options.empty()) header.ip_options_size = kIpOptionsHeaderLineLength;
   header.payload_size = options_.payload_size;
   if (target_.source) header.source_address = address_text(*target_.source);
   if (options_.interface_or_source) header.device = options_.interface_or_source->device;
@@ -353,20 +366,18 @@ void PingLoop::send_due_probes(MonoTime now) {
 }
 
 void PingLoop::send_probe(MonoTime now) {
+  if (options_.report_outstanding) report_unanswered_previous();
   const std::uint16_t seq = tracker_.next_seq();
   set_echo_sequence(family_, packet_, seq);
+  // -U: user to user, so the send time is read right before the call, not at the turn's start.
+  const MonoTime sent_at = options_.user_latency ? read_monotonic_clock() : now;
   const int err = socket_.send(packet_, target_.address);
   if (err == EAGAIN || err == ENOBUFS || err == ENOMEM) {
     // The kernel's queue is full: not a send; try again shortly, as iputils does.
     send_blocked_until_ = now + kSendRetryDelay;
     return;
   }
-  if (options_.report_outstanding) {
-    if (auto previous = tracker_.unanswered_previous()) {
-      output_.out += format_no_answer_line(*previous, stamp(std::nullopt));
-    }
-  }
-  tracker_.on_sent(now);
+  tracker_.on_sent(sent_at);
   schedule_->on_sent(now);
   if (err == 0) {
     if (timestamps_) {
@@ -387,6 +398,18 @@ void PingLoop::send_probe(MonoTime now) {
     output_.err += format_send_error(program_, std::strerror(err));
   }
   drain_error_queue();
+}
+
+// -O: a reply already waiting in the socket is an answer, so it is read first; otherwise the
+// line would be wrong, and stamped after the reply line that follows it.
+void PingLoop::report_unanswered_previous() {
+  if (!tracker_.unanswered_previous()) return;
+  for (int i = 0; i < kAuxPollEvery && tracker_.unanswered_previous(); ++i) {
+    if (!read_socket_once(/*wait=*/false)) break;
+  }
+  if (auto previous = tracker_.unanswered_previous()) {
+    output_.out += format_no_answer_line(*previous, stamp(std::nullopt));
+  }
 }
 
 bool PingLoop::handle_signals() {
@@ -439,20 +462,20 @@ bool PingLoop::read_error_queue_once() {
   return true;
 }
 
-void PingLoop::read_socket_once(bool wait) {
+bool PingLoop::read_socket_once(bool wait) {
   auto received = socket_.receive(receive_buffer_, wait);
   if (!received) {
     // With IP_RECVERR a queued ICMP error also fails the next receive (iputils' main_loop
     // reads the error queue then); only a failure with nothing queued is worth a message.
-    if (drain_error_queue() == 0) {
-      report(received.error());
-    }
-    return;
+    const int entries = drain_error_queue();
+    if (entries == 0) report(received.error());
+    return entries > 0;
   }
-  if (!received->has_value()) return;
+  if (!received->has_value()) return false;
   const ReceivedPacket& packet = **received;
   on_packet(packet, std::span<const std::uint8_t>(receive_buffer_.data(), packet.length),
             read_monotonic_clock());
+  return true;
 }
 
 void PingLoop::on_packet(const ReceivedPacket& packet, std::span<const std::uint8_t> bytes,
@@ -490,12 +513,16 @@ void PingLoop::on_echo_reply(const EchoReply& reply, const Envelope& envelope,
   if (first) {
     last_rtt_ = rtt;
     schedule_->on_reply(now, rtt);
+    if (options_.adaptive) {
+      schedule_->set_interval(adaptive_interval(stats_.ewma().value_or(rtt), adaptive_floor_));
+    }
     if (observer_ != nullptr && !mismatch && !truncated && !different_address) {
       observer_->on_valid_reply(reply.sequence, rtt, now);
     }
   }
   if (options_.flood) {
     if (first) mark(FloodMark::kReply);
+    if (options_.audible && !options_.quiet) output_.out += '\a';
     return;
   }
   if (options_.quiet) return;
@@ -504,6 +531,10 @@ void PingLoop::on_echo_reply(const EchoReply& reply, const Envelope& envelope,
   line.rtt = rtt;
   line.duplicate = !first;
   line.different_address = different_address;
+  if (!envelope.ip_options.empty()) {
+    options_text_ = format_ip_options(envelope.ip_options, route_memory_, option_address_text());
+    line.ip_options = options_text_;
+  }
   if (mismatch) {
     DataMismatch dm;
     dm.index = mismatch->index;
@@ -527,6 +558,7 @@ ReplyLine PingLoop::reply_line(const EchoReply& reply, const Envelope& envelope,
   if (options_.verbose && socket_.kind() == SocketKind::Raw) line.ident = reply.identifier;
   if (envelope.ttl) line.ttl = *envelope.ttl;
   line.rtt_three_decimals = options_.rtt_three_decimals;
+  line.audible = options_.audible;
   return line;
 }
 
@@ -552,7 +584,9 @@ void PingLoop::on_remote_error(const RemoteError& error) {
   const auto quoted = parse_sent_echo_request(
       family_, std::span<const std::uint8_t>(receive_buffer_.data(), error.quoted_length));
   if (!quoted || quoted->identifier != identifier_) return;
-  if (!tracker_.on_error(quoted->sequence)) return;  // not a probe we sent
+  const auto ack = family_ == Family::kIpv6 ? SequenceTracker::ErrorAck::kCountOnly
+                                            : SequenceTracker::ErrorAck::kAcknowledge;
+  if (!tracker_.on_error(quoted->sequence, ack)) return;  // not a probe we sent
   schedule_->on_error();
   if (options_.flood) {
     mark(FloodMark::kIcmpError);
@@ -605,6 +639,12 @@ std::string_view PingLoop::peer(const IpAddress& address) {
   return other_peer_;
 }
 
+// Addresses in -R / -T options print as peers do: numeric, or "name (addr)" once looked up.
+AddressText PingLoop::option_address_text() {
+  if (!names_) return {};
+  return [this](const IpAddress& address) { return peer_text(address); };
+}
+
 std::string PingLoop::peer_text(const IpAddress& address) {
   const std::string text = address_text(address);
   if (!names_) return text;
@@ -612,9 +652,14 @@ std::string PingLoop::peer_text(const IpAddress& address) {
   return format_peer(text, name ? std::optional<std::string_view>(*name) : std::nullopt);
 }
 
-std::optional<WallClockTime> PingLoop::stamp(std::optional<KernelTime> kernel) const {
+// -D: a reply is stamped when the kernel received it, other lines when they are written. A
+// reply read after a line written later can carry the earlier time; printed stamps must never
+// go backwards, so such a stamp is raised to the last one printed.
+std::optional<WallClockTime> PingLoop::stamp(std::optional<KernelTime> kernel) {
   if (!options_.print_timestamps) return std::nullopt;
-  return kernel ? to_wall(*kernel) : wall_now();
+  const WallClockTime at = kernel ? to_wall(*kernel) : wall_now();
+  last_stamp_ = last_stamp_ ? std::max(*last_stamp_, at) : at;
+  return last_stamp_;
 }
 
 std::optional<RttFigures> PingLoop::rtt_figures() const {
@@ -641,7 +686,7 @@ Summary PingLoop::summary() const {
   s.counts.elapsed = schedule_->elapsed();
   s.rtt = rtt_figures();
   s.pipe = static_cast<int>(tracker_.max_in_flight());
-  s.fast_mode = options_.flood || options_.interval == Duration::zero();
+  s.fast_mode = options_.flood || options_.adaptive || options_.interval == Duration::zero();
   return s;
 }
 

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "ping/icmp_socket.h"
 #include "ping/ip_address.h"
@@ -35,7 +36,8 @@ struct PingTarget {
   IpAddress address;
   bool numeric = true;  // print addresses only (-n, numeric target, flood)
   std::optional<std::string> reverse_name;  // the target's own name, looked up before the loop
-  std::optional<IpAddress> source;  // with -I: the source address, shown in the header
+  std::optional<IpAddress> source;  // with -I or -B: the source address, shown in the header
+  std::vector<std::uint8_t> ip_options;  // -R / -T (IPv4): the options every probe carries
 };
 
 // What the loop has seen so far, for periodic status reports.

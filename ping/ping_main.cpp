@@ -9,7 +9,8 @@
 #include "ping/ping_setup.h"
 
 int main(int argc, char** argv) {
-  const auto program = bp::program_name_from_argv0(argc > 0 ? argv[0] : "ping");
+  // Messages start with argv[0] as invoked ("/usr/bin/ping: ..."), as iputils' do.
+  const auto program = bp::message_prefix_from_argv0(argc > 0 ? argv[0] : nullptr, "ping");
   auto setup = bp::prepare_ping(bp::CommandFlavor::kPing, program, argc, argv);
   if (!setup) return bp::report_early_exit(setup.error());
   return bp::run_ping_loop(program, setup->options, setup->target, setup->socket, setup->signals,

@@ -1,5 +1,7 @@
 #include "ping/report.h"
 
+#include <cstdio>
+
 #include "ping/report_format.h"
 
 namespace bp {
@@ -85,11 +87,20 @@ std::string format_pattern_line(std::span<const std::uint8_t> pattern) {
 }
 
 std::string format_header(const HeaderLine& header) {
-  std::string text = "PING " + header.host + " (" + header.address + ") ";
+  const bool v6 = header.family == AddressFamily::kIpv6;
+  // Debian's iputils 20221126 writes no space before the IPv6 parenthesis (ping6_common.c), and
+  // parsers such as jc depend on it; IPv4 has always had the space.
+  std::string text = "PING " + header.host + (v6 ? "(" : " (") + header.address + ") ";
+  if (v6 && header.flow_label) {
+    char flow[32];
+    std::snprintf(flow, sizeof flow, ", flow 0x%05x, ", static_cast<unsigned>(*header.flow_label));
+    text += flow;
+  }
   if (header.source_address) text += "from " + *header.source_address + " " + header.device + ": ";
   const std::string size = std::to_string(header.payload_size);
-  if (header.family == AddressFamily::kIpv6) return text + size + " data bytes\n";
-  return text + size + "(" + std::to_string(header.payload_size + 8 + 20) + ") bytes of data.\n";
+  if (v6) return text + size + " data bytes\n";
+  return text + size + "(" + std::to_string(header.payload_size + 8 + 20 + header.ip_options_size) +
+         ") bytes of data.\n";
 }
 
 void append_reply_line(std::string& out, const ReplyLine& reply) {
@@ -120,6 +131,9 @@ void append_reply_line(std::string& out, const ReplyLine& reply) {
   if (reply.bad_checksum) out += " (BAD CHECKSUM!)";
   if (reply.different_address) out += " (DIFFERENT ADDRESS!)";
   if (reply.mismatch) out += format_mismatch(*reply.mismatch);
+  // iputils rings after the line's text and before its options and newline.
+  if (reply.audible) out += '\a';
+  out += reply.ip_options;
   out += '\n';
 }
 

@@ -50,17 +50,21 @@ std::string format_pattern_line(std::span<const std::uint8_t> pattern);
 
 struct HeaderLine {
   std::string host;        // as given on the command line (or its canonical name)
-  std::string address;     // numeric address of the destination
+  std::string address;     // numeric address of the destination (IPv6: the peer text)
   AddressFamily family = AddressFamily::kIpv4;  // kIpv6 selects the IPv6 layout
   std::size_t payload_size = 56;
   // -I: the numeric source address and the device name (empty for an address-only -I).
   // When set, iputils inserts "from SRC DEV: ".
   std::optional<std::string> source_address;
   std::string device;
+  std::optional<std::uint32_t> flow_label;  // -F (IPv6): ", flow 0x%05x, " after the address
+  std::size_t ip_options_size = 0;          // -R / -T (IPv4): bytes of IP options on each probe
 };
 
-// "PING host (addr) 56(84) bytes of data.\n" (IPv4: payload, payload + 8 + 20), or
-// "PING host (addr) 56 data bytes\n" (IPv6, iputils HEAD spacing).
+// "PING host (addr) 56(84) bytes of data.\n" (IPv4: payload, payload + 8 + 20 + options), or
+// "PING host(addr) 56 data bytes\n" (IPv6: Debian's iputils 20221126 form, no space before the
+// parenthesis; there `address` is the peer text, "name (addr)" when a reverse name is known, so
+// "PING localhost(localhost (::1)) 56 data bytes", as that iputils prints it).
 std::string format_header(const HeaderLine& header);
 
 // The first mismatching payload byte and the payload to dump (iputils: 32 bytes per row).
@@ -86,6 +90,8 @@ struct ReplyLine {
   bool bad_checksum = false;                // " (BAD CHECKSUM!)"
   bool different_address = false;           // " (DIFFERENT ADDRESS!)"
   std::optional<DataMismatch> mismatch;     // "\nwrong data byte #..." + hex dump
+  bool audible = false;                     // -a: a bell ('\a') at the end, before the newline
+  std::string_view ip_options;              // -R / -T: the reply's options text, before the newline
 };
 
 // "64 bytes from 198.18.0.2: icmp_seq=1 ttl=64 time=0.167 ms\n"

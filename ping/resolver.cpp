@@ -16,8 +16,11 @@ Expected<ResolvedTarget, std::string> resolve_target(const std::string& host, in
     }
     return ResolvedTarget{host, *numeric, true};
   }
+  // As iputils: ask without a family filter and filter afterwards. With -6 and a name that
+  // /etc/hosts knows only for IPv4 ("localhost" without "::1"), a filtered query would go on to
+  // ask DNS (a delay, and a leak); this one is answered from the file.
   addrinfo hints{};
-  hints.ai_family = family;
+  hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_RAW;
   hints.ai_flags = AI_CANONNAME;
   addrinfo* list = nullptr;
@@ -25,12 +28,13 @@ Expected<ResolvedTarget, std::string> resolve_target(const std::string& host, in
   if (rc != 0) return Unexpected{std::string(gai_strerror(rc))};
   std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> owner(list, freeaddrinfo);
   for (const addrinfo* ai = list; ai != nullptr; ai = ai->ai_next) {
+    if (family != AF_UNSPEC && ai->ai_family != family) continue;
     if (auto address = from_sockaddr(ai->ai_addr, ai->ai_addrlen)) {
       const std::string name = list->ai_canonname != nullptr ? list->ai_canonname : host;
       return ResolvedTarget{name, *address, false};
     }
   }
-  return Unexpected{std::string("No address associated with hostname")};
+  return Unexpected{std::string(gai_strerror(EAI_ADDRFAMILY))};
 }
 
 std::optional<std::string> reverse_lookup(const IpAddress& address) {

@@ -8,9 +8,14 @@
 
 namespace bp {
 
-Expected<IpAddress, SysError> probe_source_address(const IpAddress& target, const std::string& device) {
+Expected<IpAddress, SysError> probe_source_address(const IpAddress& target, const std::string& device,
+                                                   bool broadcast) {
   UniqueFd probe(::socket(address_family(target), SOCK_DGRAM | SOCK_CLOEXEC, 0));
   if (!probe) return Unexpected{last_error("socket")};
+  const int on = 1;
+  if (broadcast && setsockopt(probe.get(), SOL_SOCKET, SO_BROADCAST, &on, sizeof on) != 0) {
+    return Unexpected{last_error("SO_BROADCAST")};
+  }
   if (!device.empty() &&
       setsockopt(probe.get(), SOL_SOCKET, SO_BINDTODEVICE, device.c_str(),
                  static_cast<socklen_t>(device.size() + 1)) != 0) {

@@ -11,7 +11,9 @@
 
 namespace bp {
 
-// `device` (may be empty) restricts the route to that interface, as -I NAME does.
-Expected<IpAddress, SysError> probe_source_address(const IpAddress& target, const std::string& device);
+// `device` (may be empty) restricts the route to that interface, as -I NAME does. Without
+// `broadcast` (-b) a broadcast target fails with EACCES, as iputils' connect() does.
+Expected<IpAddress, SysError> probe_source_address(const IpAddress& target, const std::string& device,
+                                                   bool broadcast = false);
 
 }  // namespace bp

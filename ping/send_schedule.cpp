@@ -86,6 +86,12 @@ std::optional<MonoTime> SendSchedule::next_wakeup(std::uint64_t in_flight) const
   return earliest;
 }
 
+Duration adaptive_interval(Duration ewma, Duration floor) {
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(ewma).count();
+  const Duration interval = std::chrono::milliseconds((us + 500) / 1000);
+  return std::max(interval, floor);
+}
+
 int SendSchedule::exit_status() const {
   const bool short_of_count =
       policy_.deadline && policy_.count != 0 && received_ < policy_.count;

@@ -51,7 +51,12 @@
 // Exit status (iputils finish()): 1 if no reply came, or a deadline and a count were both set
 // and fewer than count replies came; 0 otherwise. (2 and the watchdog codes belong to main.)
 //
-// Not here: -A adaptive interval; the socket's transient send failures (iputils retries EAGAIN
+// -A (adaptive, iputils update_interval()): after each reply the loop hands the schedule a new
+// interval, adaptive_interval(EWMA of the RTT, floor): the smoothed RTT rounded to whole
+// milliseconds, at least `floor` (2 ms for ordinary users, 0 for root). With an interval of 0
+// the flood rule above applies, so on a fast link -A is flood-like, as ping(8) says.
+//
+// Not here: the socket's transient send failures (iputils retries EAGAIN
 // after 10 ms and backs off on ENOBUFS); a hard local send error counts as a send
 // (call on_sent), as in iputils.
 //
@@ -93,6 +98,9 @@ class SendSchedule {
   void on_sent(MonoTime now);
   // A First reply (not a duplicate) that arrived at `now` with this RTT.
   void on_reply(MonoTime now, Duration rtt);
+  // -A: the interval from now on (credit already earned is kept, up to the new cap).
+  void set_interval(Duration interval) { policy_.interval = interval; }
+  Duration interval() const { return policy_.interval; }
   // An ICMP error that quotes one of our probes.
   void on_error();
 
@@ -126,5 +134,9 @@ class SendSchedule {
   bool waiting_for_first_reply_ = false;  // count reached under -W 0 with no reply yet
   std::optional<MonoTime> linger_end_;
 };
+
+// -A: iputils' interval for an EWMA round trip `ewma` (nothing before the first reply: the
+// current interval stays): (ewma + 500 us) / 1 ms whole milliseconds, at least `floor`.
+Duration adaptive_interval(Duration ewma, Duration floor);
 
 }  // namespace bp

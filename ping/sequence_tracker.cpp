@@ -55,11 +55,11 @@ ReplyMatch SequenceTracker::on_reply(std::uint16_t seq, MonoTime received_at) {
   return match;
 }
 
-bool SequenceTracker::on_error(std::uint16_t seq) {
+bool SequenceTracker::on_error(std::uint16_t seq, ErrorAck ack) {
   const auto index = probe_index(seq);
   if (!index) return false;
   ++counts_.errors;
-  acknowledge(*index);
+  if (ack == ErrorAck::kAcknowledge) acknowledge(*index);
   return true;
 }
 

@@ -93,8 +93,11 @@ class SequenceTracker {
   ReplyMatch on_reply(std::uint16_t seq, MonoTime received_at);
 
   // An ICMP error quoting our probe `seq`. Returns false (and changes nothing) when no probe
-  // with that seq was sent; otherwise counts the error and acknowledges the probe.
-  bool on_error(std::uint16_t seq);
+  // with that seq was sent; otherwise counts the error and, with kAcknowledge, acknowledges the
+  // probe. iputils acknowledges IPv4 errors only (ping4_receive_error_msg; the IPv6 path does
+  // not), so after an IPv6 run of errors it prints no "pipe N".
+  enum class ErrorAck { kAcknowledge, kCountOnly };
+  bool on_error(std::uint16_t seq, ErrorAck ack = ErrorAck::kAcknowledge);
 
   // When the newest probe with this seq was sent; nothing if no such probe was sent. Changes
   // nothing: for replies that are shown but not counted (a bad checksum).

@@ -227,8 +227,8 @@ TEST(PingOptionErrors, BothFamilies) {
 TEST(PingOptionErrors, UnknownOptionPrintsUsage) {
   EXPECT_EQ(error_of({"-Z", "127.0.0.1"}),
             "ping: invalid option -- 'Z'\n" + usage_text(CommandFlavor::kPing, "ping"));
-  EXPECT_EQ(error_of({"-R", "127.0.0.1"}),
-            "ping: unsupported option -- 'R'\n" + usage_text(CommandFlavor::kPing, "ping"));
+  EXPECT_EQ(error_of({"-j", "127.0.0.1"}),  // iputils HEAD's JSON; 20221126 has no -j
+            "ping: invalid option -- 'j'\n" + usage_text(CommandFlavor::kPing, "ping"));
 }
 
 TEST(PingOptionErrors, MissingValuePrintsUsage) {
@@ -446,8 +446,167 @@ TEST(ProgramName, BasenameOfArgvZero) {
   EXPECT_EQ(program_name_from_argv0("/usr/local/bin/better_ping"), "better_ping");
   EXPECT_EQ(program_name_from_argv0("ping"), "ping");
   EXPECT_EQ(program_name_from_argv0(""), "ping");
+}
+
+TEST(ProgramName, MessagesUseArgv0AsInvokedLikeIputils) {
+  EXPECT_EQ(message_prefix_from_argv0("/usr/bin/ping", "ping"), "/usr/bin/ping");
+  EXPECT_EQ(message_prefix_from_argv0("./ping", "ping"), "./ping");
+  EXPECT_EQ(message_prefix_from_argv0("", "ping"), "ping");
+  EXPECT_EQ(message_prefix_from_argv0(nullptr, "better_ping"), "better_ping");
+}
+
+TEST(ProgramName, UsageAndVersionNameTheCommandNotItsPath) {
+  const std::vector<std::string_view> args{"-h"};
+  auto r = parse_ping_command_line("/usr/bin/ping", args);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().stderr_text.find("\nUsage\n  ping [options]"), std::string::npos);
+  const std::vector<std::string_view> bad{"-c", "x", "h"};
+  auto e = parse_ping_command_line("/usr/bin/ping", bad);
+  ASSERT_FALSE(e);
+  EXPECT_EQ(e.error().stderr_text, "/usr/bin/ping: invalid argument: 'x'\n");
   const char* argv[] = {"ping", "-c", "1", "127.0.0.1"};
   EXPECT_EQ(arguments_from_argv(4, argv), (std::vector<std::string_view>{"-c", "1", "127.0.0.1"}));
+}
+
+}  // namespace
+}  // namespace bp
+
+// --- the iputils options added for full compatibility (issue: real clients) -----------------
+
+namespace bp {
+namespace {
+
+Options parsed_ok(std::vector<std::string_view> args) {
+  auto r = parse_ping_command_line("ping", args);
+  EXPECT_TRUE(r) << (r ? std::string() : r.error().stderr_text);
+  return r ? *r : Options{};
+}
+
+EarlyExit parsed_error(std::vector<std::string_view> args) {
+  auto r = parse_ping_command_line("ping", args);
+  EXPECT_FALSE(r);
+  return r ? EarlyExit{} : r.error();
+}
+
+TEST(IputilsFlags, EachLetterSetsItsOption) {
+  const Options o = parsed_ok({"-aAbBCdHLrU", "127.0.0.1"});
+  EXPECT_TRUE(o.audible);
+  EXPECT_TRUE(o.adaptive);
+  EXPECT_TRUE(o.allow_broadcast);
+  EXPECT_TRUE(o.sticky_source);
+  EXPECT_TRUE(o.connect_socket);
+  EXPECT_TRUE(o.socket_debug);
+  EXPECT_TRUE(o.force_reverse_lookup);
+  EXPECT_TRUE(o.no_multicast_loop);
+  EXPECT_TRUE(o.dont_route);
+  EXPECT_TRUE(o.user_latency);
+  const Options none = parsed_ok({"127.0.0.1"});
+  EXPECT_FALSE(none.audible || none.adaptive || none.allow_broadcast || none.sticky_source ||
+               none.connect_socket || none.socket_debug || none.force_reverse_lookup ||
+               none.no_multicast_loop || none.dont_route || none.user_latency || none.record_route);
+}
+
+TEST(IputilsFlags, CheckPingsCommandLineParses) {
+  // Nagios' check_ping always runs this (monitoring-plugins 2.3.3, PING_COMMAND).
+  const Options o = parsed_ok({"-4", "-n", "-U", "-w", "10", "-c", "5", "198.18.0.2"});
+  EXPECT_TRUE(o.user_latency);
+  EXPECT_TRUE(o.numeric);
+  EXPECT_EQ(o.family, AddressFamily::kIpv4);
+  EXPECT_EQ(o.count, 5);
+  EXPECT_EQ(o.destination, "198.18.0.2");
+}
+
+TEST(IputilsValues, IdentifierIsAWhole16BitNumber) {
+  EXPECT_EQ(parsed_ok({"-e", "0", "h"}).identifier, 0);
+  EXPECT_EQ(parsed_ok({"-e65535", "h"}).identifier, 65535);
+  EXPECT_EQ(parsed_error({"-e", "65536", "h"}).stderr_text,
+            "ping: invalid argument: '65536': out of range: 0 <= value <= 65535\n");
+  EXPECT_EQ(parsed_error({"-e", "x", "h"}).stderr_text, "ping: invalid argument: 'x'\n");
+}
+
+TEST(IputilsValues, MarkIsAnUnsigned32BitNumber) {
+  EXPECT_EQ(parsed_ok({"-m", "4294967295", "h"}).mark, 4294967295u);
+  EXPECT_EQ(parsed_error({"-m", "-1", "h"}).stderr_text,
+            "ping: invalid argument: '-1': out of range: 0 <= value <= 4294967295\n");
+  EXPECT_EQ(parsed_error({"-m", "4294967296", "h"}).exit_code, 2);  // iputils: 1 (README)
+}
+
+TEST(IputilsValues, PmtuDiscoveryKeywords) {
+  EXPECT_EQ(parsed_ok({"-M", "do", "h"}).pmtu, PmtuDiscovery::kDo);
+  EXPECT_EQ(parsed_ok({"-M", "dont", "h"}).pmtu, PmtuDiscovery::kDont);
+  EXPECT_EQ(parsed_ok({"-M", "want", "h"}).pmtu, PmtuDiscovery::kWant);
+  EXPECT_EQ(parsed_ok({"-Mprobe", "h"}).pmtu, PmtuDiscovery::kProbe);
+  const EarlyExit e = parsed_error({"-M", "foo", "h"});
+  EXPECT_EQ(e.stderr_text, "ping: invalid -M argument: foo\n");
+  EXPECT_EQ(e.exit_code, 2);
+}
+
+TEST(IputilsValues, SendBufferIsPositive) {
+  EXPECT_EQ(parsed_ok({"-S", "4096", "h"}).send_buffer, 4096);
+  EXPECT_EQ(parsed_error({"-S", "0", "h"}).stderr_text,
+            "ping: invalid argument: '0': out of range: 1 <= value <= 2147483647\n");
+}
+
+TEST(IputilsValues, FlowLabelIsDecimalOrHexAfter0x) {
+  EXPECT_EQ(parsed_ok({"-F", "12", "h"}).flow_label, 12u);  // iputils prints "flow 0x0000c"
+  EXPECT_EQ(parsed_ok({"-F", "010", "h"}).flow_label, 10u);
+  EXPECT_EQ(parsed_ok({"-F", "0x12", "h"}).flow_label, 0x12u);
+  EXPECT_EQ(parsed_ok({"-F", "1048575", "h"}).flow_label, 0xFFFFFu);
+  EXPECT_EQ(parsed_ok({"-F", "", "h"}).flow_label, 0u);
+  EXPECT_EQ(parsed_error({"-F", "zz", "h"}).stderr_text, "ping: bad value for flowinfo: zz\n");
+  EXPECT_EQ(parsed_error({"-F", "1fffff", "h"}).stderr_text, "ping: bad value for flowinfo: 1fffff\n");
+  EXPECT_EQ(parsed_error({"-F", "1048576", "h"}).stderr_text,
+            "ping: flow value is greater than 20 bits: 1048576\n");
+  EXPECT_EQ(parsed_error({"-F", "0x100000", "h"}).stderr_text,
+            "ping: flow value is greater than 20 bits: 0x100000\n");
+  EXPECT_EQ(parsed_error({"-F", "99999999999999999999999", "h"}).exit_code, 2);
+}
+
+TEST(IputilsValues, TimestampKindsAndRecordRouteExcludeEachOther) {
+  EXPECT_EQ(parsed_ok({"-T", "tsonly", "h"}).timestamp_option, TimestampKind::kTsOnly);
+  EXPECT_EQ(parsed_ok({"-T", "tsandaddr", "h"}).timestamp_option, TimestampKind::kTsAndAddr);
+  EXPECT_TRUE(parsed_ok({"-R", "h"}).record_route);
+  EXPECT_EQ(parsed_error({"-T", "foo", "h"}).stderr_text, "ping: invalid timestamp type: foo\n");
+  EXPECT_EQ(parsed_error({"-R", "-T", "tsonly", "h"}).stderr_text,
+            "ping: only one of -T or -R may be used\n");
+  EXPECT_EQ(parsed_error({"-T", "tsonly", "-R", "h"}).stderr_text,
+            "ping: only one of -T or -R may be used\n");
+}
+
+TEST(IputilsValues, TsprespecTakesUpToFourHopsBeforeTheDestination) {
+  const Options o = parsed_ok({"-T", "tsprespec", "198.18.0.1", "198.18.0.2", "198.18.0.3"});
+  EXPECT_EQ(o.prespecified, (std::vector<std::string>{"198.18.0.1", "198.18.0.2"}));
+  EXPECT_EQ(o.destination, "198.18.0.3");
+  const EarlyExit five = parsed_error({"-T", "tsprespec", "a", "b", "c", "d", "e", "dest"});
+  EXPECT_EQ(five.stderr_text, usage_text(CommandFlavor::kPing, "ping"));  // iputils: usage only
+  EXPECT_EQ(five.exit_code, 2);
+  // Other -T kinds take no hops.
+  EXPECT_EQ(parsed_error({"-T", "tsonly", "a", "dest"}).exit_code, 2);
+}
+
+TEST(IputilsValues, NodeInfoKeywordsHelpAndErrors) {
+  EXPECT_EQ(parsed_ok({"-N", "name", "h"}).node_info, "name");
+  EXPECT_EQ(parsed_ok({"-N", "subject-ipv6=2001:db8::1", "h"}).node_info, "subject-ipv6=2001:db8::1");
+  const EarlyExit help = parsed_error({"-N", "help", "h"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_TRUE(help.stdout_text.starts_with("ping -6 -N <nodeinfo opt>\nHelp:\n  help\n"));
+  EXPECT_EQ(help.stdout_text.size(), 244u);  // iputils 20221126's text, byte for byte
+  const EarlyExit bad = parsed_error({"-N", "foo", "h"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(bad.stderr_text, help.stdout_text);
+}
+
+TEST(IputilsValues, NoOwnWordingSaysUnknownHost) {
+  for (CommandFlavor flavor : {CommandFlavor::kPing, CommandFlavor::kBetterPing}) {
+    EXPECT_EQ(usage_text(flavor, "ping").find("unknown host"), std::string::npos);
+  }
+  // check_ping reads "unknown host" in ping's output as "CRITICAL - Host not found".
+  for (std::string_view letter : {"-Z", "-j", "-M", "-T", "-F", "-e"}) {
+    auto r = parse_ping_command_line("ping", std::vector<std::string_view>{letter, "bad", "h"});
+    ASSERT_FALSE(r) << letter;
+    EXPECT_EQ(r.error().stderr_text.find("unknown host"), std::string::npos) << letter;
+    EXPECT_EQ(r.error().stdout_text.find("unknown host"), std::string::npos) << letter;
+  }
 }
 
 }  // namespace
