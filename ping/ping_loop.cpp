@@ -389,15 +389,17 @@ void PingLoop::send_probe(MonoTime now) {
     if (options_.flood) mark(FloodMark::kSent);
     return;
   }
-  // A hard local error still counts as transmitted (iputils). The error queue may say more, and
-  // nothing else will wake us for it: the loop sleeps in a receive, which such entries do not fail.
+  // A hard local error still counts as transmitted (iputils). As iputils' pinger(), the error
+  // queue is read first: when it explains the failure ("local error: message too long,
+  // mtu=1500" for -M do), that is the one message and the one error counted; nothing else would
+  // wake us for it, since the loop sleeps in a receive that such entries do not fail.
+  if (drain_error_queue() > 0) return;
   ++local_errors_;
   if (marks_) {
     mark(FloodMark::kLocalError);
   } else {
     output_.err += format_send_error(program_, std::strerror(err));
   }
-  drain_error_queue();
 }
 
 // -O: a reply already waiting in the socket is an answer, so it is read first; otherwise the
