@@ -16,40 +16,49 @@ constexpr std::size_t kFieldSize = 4;  // one address or one timestamp
 constexpr std::size_t kRecordRouteSlots = 9;
 
 std::uint32_t read_be32(std::span<const std::uint8_t> bytes, std::size_t at) {
-  return static_cast<std::uint32_t>(bytes[at]) << 24 | static_cast<std::uint32_t>(bytes[at + 1]) << 16 |
+  return static_cast<std::uint32_t>(bytes[at]) << 24 |
+         static_cast<std::uint32_t>(bytes[at + 1]) << 16 |
          static_cast<std::uint32_t>(bytes[at + 2]) << 8 | static_cast<std::uint32_t>(bytes[at + 3]);
 }
 
-bool fits(std::span<const std::uint8_t> option, std::size_t at) {
-  return at <= option.size() && option.size() - at >= kFieldSize;
-}
+// An option as iputils walks it: `bytes` runs from the option's type byte to the end of the
+// options area, `length` is the option's length byte (2..bytes.size()). iputils' loops count
+// entries from the pointer and may read an entry that starts inside the option and ends in the
+// next option's bytes; those are read here as well, but never past the options area.
+struct OptionView {
+  std::span<const std::uint8_t> bytes;
+  std::size_t length = 0;
 
-void append_address(std::string& out, std::span<const std::uint8_t> option, std::size_t at,
+  std::uint8_t type() const { return bytes[0]; }
+  bool has(std::size_t at) const { return at <= bytes.size() && bytes.size() - at >= kFieldSize; }
+
+  // iputils' count of meaningful bytes: the pointer capped at the option length, minus the
+  // smallest pointer. Positive means at least one (possibly partial) entry to print.
+  long recorded_length(std::size_t min_pointer) const {
+    if (length <= 2) return 0;  // no pointer byte; iputils' cap makes this <= 0 anyway
+    const std::size_t pointer = std::min<std::size_t>(bytes[2], length);
+    return static_cast<long>(pointer) - static_cast<long>(min_pointer);
+  }
+};
+
+void append_address(std::string& out, const OptionView& option, std::size_t at,
                     const AddressText& address_text) {
-  const std::span<const std::uint8_t, 4> octets(option.subspan(at, 4));
+  const std::span<const std::uint8_t, 4> octets(option.bytes.subspan(at, 4));
   const IpAddress address = IpAddress::v4(octets);
   out += '\t';
-  const bool zero = std::all_of(octets.begin(), octets.end(), [](std::uint8_t b) { return b == 0; });
+  const bool zero =
+      std::all_of(octets.begin(), octets.end(), [](std::uint8_t b) { return b == 0; });
   out += zero || !address_text ? ipv4_dotted_quad(address) : address_text(address);
 }
 
-// iputils' count of meaningful bytes: the pointer capped at the option length, minus the
-// smallest pointer. Positive means at least one (possibly partial) entry to print.
-long recorded_length(std::span<const std::uint8_t> option, std::size_t min_pointer) {
-  if (option.size() <= 2) return 0;  // no pointer byte; iputils' cap makes this <= 0 anyway
-  const std::size_t pointer = std::min<std::size_t>(option[2], option.size());
-  return static_cast<long>(pointer) - static_cast<long>(min_pointer);
-}
-
-void append_record_route(std::string& out, std::span<const std::uint8_t> option, RecordRouteMemory& memory,
+void append_record_route(std::string& out, const OptionView& option, RecordRouteMemory& memory,
                          const AddressText& address_text) {
-  const long length = recorded_length(option, kRouteMinPointer);
+  const long length = option.recorded_length(kRouteMinPointer);
   if (length <= 0) return;
-  // iputils prints one address per started group of 4 recorded bytes; keep those that fit.
-  const std::size_t wanted = (static_cast<std::size_t>(length) + kFieldSize - 1) / kFieldSize;
-  const std::size_t room = (option.size() - kRouteDataOffset) / kFieldSize;
-  const std::size_t count = std::min(wanted, room);
-  const auto addresses = option.subspan(kRouteDataOffset, count * kFieldSize);
+  // iputils prints one address per started group of 4 recorded bytes.
+  std::size_t count = (static_cast<std::size_t>(length) + kFieldSize - 1) / kFieldSize;
+  while (count > 0 && !option.has(kRouteDataOffset + (count - 1) * kFieldSize)) --count;
+  const auto addresses = option.bytes.subspan(kRouteDataOffset, count * kFieldSize);
   const auto recorded = static_cast<std::size_t>(length);
   if (memory.same_as(recorded, addresses)) {
     out += "\t(same route)";
@@ -91,25 +100,26 @@ void append_timestamp_value(std::string& out, std::uint32_t raw, TimestampBaseli
   }
 }
 
-void append_timestamp(std::string& out, std::span<const std::uint8_t> option, const AddressText& address_text) {
-  long remaining = recorded_length(option, kTimestampMinPointer);
+void append_timestamp(std::string& out, const OptionView& option, const AddressText& address_text) {
+  long remaining = option.recorded_length(kTimestampMinPointer);
   if (remaining <= 0) return;
-  const std::uint8_t flags = option[3];
+  const std::uint8_t flags = option.bytes[3];
   // Any flag but "timestamps only" is read as address/timestamp pairs, as iputils does.
-  const bool with_addresses = (flags & 0x0f) != static_cast<std::uint8_t>(TimestampFlag::kTimestampsOnly);
+  const bool with_addresses =
+      (flags & 0x0f) != static_cast<std::uint8_t>(TimestampFlag::kTimestampsOnly);
   out += "\nTS: ";
   TimestampBaselines baselines;
   std::size_t at = kTimestampDataOffset;
   while (remaining > 0) {
     if (with_addresses) {
-      if (!fits(option, at)) break;
+      if (!option.has(at)) break;
       append_address(out, option, at, address_text);
       at += kFieldSize;
       remaining -= static_cast<long>(kFieldSize);
       if (remaining <= 0) break;  // an address without its timestamp: no newline, as iputils
     }
-    if (!fits(option, at)) break;
-    append_timestamp_value(out, read_be32(option, at), baselines);
+    if (!option.has(at)) break;
+    append_timestamp_value(out, read_be32(option.bytes, at), baselines);
     at += kFieldSize;
     remaining -= static_cast<long>(kFieldSize);
     out += '\n';
@@ -121,10 +131,11 @@ void append_timestamp(std::string& out, std::span<const std::uint8_t> option, co
 
 // iputils prints every slot the length allows, recorded or not, one per line. Slots start
 // after the pointer byte (iputils reads one byte early; see the header).
-void append_source_route(std::string& out, std::span<const std::uint8_t> option, const AddressText& address_text) {
-  out += option[0] == kIpOptionStrictSourceRoute ? "\nSSRR: " : "\nLSRR: ";
-  if (option.size() <= kRouteMinPointer) return;
-  const std::size_t slots = (option.size() - kRouteDataOffset) / kFieldSize;
+void append_source_route(std::string& out, const OptionView& option,
+                         const AddressText& address_text) {
+  out += option.type() == kIpOptionStrictSourceRoute ? "\nSSRR: " : "\nLSRR: ";
+  if (option.length <= kRouteMinPointer) return;
+  const std::size_t slots = (option.length - kRouteDataOffset) / kFieldSize;
   for (std::size_t i = 0; i < slots; ++i) {
     append_address(out, option, kRouteDataOffset + i * kFieldSize, address_text);
     out += '\n';
@@ -188,12 +199,14 @@ Expected<std::vector<std::uint8_t>, IpOptionHopsError> build_timestamp_option(
   return bytes;
 }
 
-bool RecordRouteMemory::same_as(std::size_t recorded_length, std::span<const std::uint8_t> addresses) const {
+bool RecordRouteMemory::same_as(std::size_t recorded_length,
+                                std::span<const std::uint8_t> addresses) const {
   return recorded_length_ != 0 && recorded_length == recorded_length_ &&
          std::equal(addresses.begin(), addresses.end(), addresses_.begin(), addresses_.end());
 }
 
-void RecordRouteMemory::remember(std::size_t recorded_length, std::span<const std::uint8_t> addresses) {
+void RecordRouteMemory::remember(std::size_t recorded_length,
+                                 std::span<const std::uint8_t> addresses) {
   recorded_length_ = recorded_length;
   addresses_.assign(addresses.begin(), addresses.end());
 }
@@ -214,7 +227,7 @@ std::string format_ip_options(std::span<const std::uint8_t> options, RecordRoute
     if (options.size() - at < 2) break;
     const std::size_t length = options[at + 1];
     if (length < 2 || length > options.size() - at) break;
-    const auto option = options.subspan(at, length);
+    const OptionView option{options.subspan(at), length};
     switch (type) {
       case kIpOptionRecordRoute:
         append_record_route(out, option, memory, address_text);

@@ -140,9 +140,12 @@ using AddressText = std::function<std::string(const IpAddress&)>;
 // Other options: "\nNOP" for each No Operation, "\nLSRR: " / "\nSSRR: " with "\t<addr>\n"
 // per slot, "\nunknown option <type in hex>". iputils does not print options in flood mode.
 //
-// Hostile input: never reads outside `options`. Formatting stops at an End of Option List, at
-// an option whose length is below 2 or runs past the end, and within an option at the first
-// address or timestamp that does not fit in it (iputils would read past the option there).
+// Hostile input: never reads outside `options`. Formatting stops at an End of Option List and
+// at an option whose length is below 2 or runs past the end. Within an option, the entries to
+// print are counted from its pointer as iputils counts them; an entry that starts inside the
+// option but ends past its length is read from the bytes that follow (the next option's), as
+// iputils reads them, and the option's list stops at the first entry that would run past the
+// end of `options` (where iputils reads on into the ICMP header).
 //
 // Two deliberate differences from iputils, which only show on replies no probe of ours gets:
 // "(same route)" compares the recorded addresses (iputils compares from the pointer byte and

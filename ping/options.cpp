@@ -340,10 +340,13 @@ std::optional<EarlyExit> check_unprivileged_limits(const Options& options,
     return error_exit(program, "cannot set preload to value greater than 3: " +
                                    std::to_string(options.preload));
   }
+  return std::nullopt;
+}
+
+std::optional<EarlyExit> check_unprivileged_interval(const Options& options,
+                                                     std::string_view program) {
   if (options.interval < milliseconds{2}) {
-    return error_exit(program,
-                      "cannot flood, minimal interval for user must be >= 2 ms, use -i 0.002 "
-                      "(or higher)");
+    return error_exit(program, "cannot flood; minimal interval allowed for user is 2ms");
   }
   return std::nullopt;
 }

@@ -123,9 +123,13 @@ std::string_view message_prefix_from_argv0(const char* argv0, std::string_view f
 std::vector<std::string_view> arguments_from_argv(int argc, const char* const* argv);
 
 // iputils' limits for a user without privilege (iputils tests uid != 0; the caller decides):
-// preload <= 3 and interval >= 2 ms (so -f needs -i 0.002 or more). Returns the error, exit 2.
+// preload <= 3, checked with the options; interval >= 2 ms (so -f needs -i 0.002 or more),
+// which iputils 20221126 checks after printing its header ("cannot flood; minimal interval
+// allowed for user is 2ms"). Each returns the error, exit 2.
 std::optional<EarlyExit> check_unprivileged_limits(const Options& options,
                                                    std::string_view program);
+std::optional<EarlyExit> check_unprivileged_interval(const Options& options,
+                                                     std::string_view program);
 
 // Largest payload for a family: 65507 for IPv4 (65535 - 20 - 8), 65527 for IPv6 (65535 - 8);
 // kUnspecified gives the larger. The parser already applies the limit of -4/-6 or of a

@@ -342,18 +342,7 @@ void PingLoop::print_header() {
   if (options_.pattern && !options_.quiet) {
     output_.out += format_pattern_line(options_.pattern->view());
   }
-  HeaderLine header;
-  header.host = target_.name;
-  header.family = family_ == Family::kIpv6 ? AddressFamily::kIpv6 : AddressFamily::kIpv4;
-  // iputils 20221126 shows the IPv6 destination as it shows a peer ("name (addr)").
-  header.address = family_ == Family::kIpv6 ? peer_text(target_.address) : address_text(target_.address);
-  if (family_ == Family::kIpv6) header.flow_label = options_.flow_label;
-  // iputils counts its whole 40-byte option space in "56(124)", whatever -T sends.
-  if (!target_.ip_options.empty()) header.ip_options_size = kIpOptionsHeaderLineLength;
-  header.payload_size = options_.payload_size;
-  if (target_.source) header.source_address = address_text(*target_.source);
-  if (options_.interface_or_source) header.device = options_.interface_or_source->device;
-  output_.out += format_header(header);
+  output_.out += format_header(header_line(options_, target_));
 }
 
 void PingLoop::send_due_probes(MonoTime now) {
@@ -609,7 +598,7 @@ void PingLoop::on_local_error(const LocalError& error) {
   if (marks_) {
     mark(FloodMark::kLocalError);
   } else if (error.err == EMSGSIZE) {
-    output_.err += format_local_error_mtu(program_, error.info);
+    output_.err += format_local_error_mtu(program_, error.info, family_ == Family::kIpv6);
   } else {
     output_.err += format_local_error(program_, std::strerror(error.err));
   }
@@ -693,6 +682,25 @@ Summary PingLoop::summary() const {
 }
 
 }  // namespace
+
+HeaderLine header_line(const Options& options, const PingTarget& target) {
+  const bool v6 = target.address.family == Family::kIpv6;
+  HeaderLine header;
+  header.host = target.name;
+  header.family = v6 ? AddressFamily::kIpv6 : AddressFamily::kIpv4;
+  // iputils 20221126 shows the IPv6 destination as it shows a peer ("name (addr)").
+  const std::string address = address_text(target.address);
+  header.address = v6 && !target.numeric && target.reverse_name
+                       ? format_peer(address, *target.reverse_name)
+                       : address;
+  if (v6) header.flow_label = options.flow_label;
+  // iputils counts its whole 40-byte option space in "56(124)", whatever -T sends.
+  if (!target.ip_options.empty()) header.ip_options_size = kIpOptionsHeaderLineLength;
+  header.payload_size = options.payload_size;
+  if (target.source) header.source_address = address_text(*target.source);
+  if (options.interface_or_source) header.device = options.interface_or_source->device;
+  return header;
+}
 
 LoopResult run_ping_loop(std::string_view program, const Options& options,
                          const PingTarget& target, IcmpSocket& socket, SignalCatcher& signals,

@@ -26,6 +26,7 @@
 #include "ping/ip_address.h"
 #include "shared/mono_time.h"
 #include "ping/options.h"
+#include "ping/report.h"
 #include "ping/service_status.h"
 #include "shared/signal_catcher.h"
 
@@ -70,6 +71,10 @@ struct LoopResult {
   std::optional<CaughtSignal> stop_signal;  // SIGINT/SIGTERM that ended the run
   bool output_closed = false;  // the reader of our output went away, and the observer ended the run
 };
+
+// The first line's contents (the loop prints it first; set-up also prints it before an error
+// that iputils reports after its header).
+HeaderLine header_line(const Options& options, const PingTarget& target);
 
 // Runs until the schedule ends, a stop signal arrives, or the observer ends the run; prints
 // the header first and the summary last.

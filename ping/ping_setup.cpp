@@ -7,6 +7,7 @@
 #include <string>
 
 #include "ping/ip_options.h"
+#include "ping/report.h"
 #include "ping/resolver.h"
 #include "ping/usage.h"
 #include "ping/route_probe.h"
@@ -128,6 +129,9 @@ std::optional<std::string> add_route_source(const Options& o, PingTarget& target
   const std::string device = o.interface_or_source ? o.interface_or_source->device : std::string();
   ScopedCapability net_raw(CAP_NET_RAW);  // SO_BINDTODEVICE needs it on older kernels
   auto source = probe_source_address(target.address, device, o.allow_broadcast);
+  if (!source && source.error().err == ENODEV && target.address.family == Family::kIpv6) {
+    return "unknown iface: " + device;  // iputils' words for IPv6 (IPv4 names the call)
+  }
   if (!source && source.error().err == EACCES && !o.allow_broadcast) {
     return std::string("Do you want to ping broadcast? Then -b. If not, check your local firewall rules");
   }
@@ -190,6 +194,12 @@ Expected<PingSetup, EarlyExit> prepare_ping(CommandFlavor flavor, std::string_vi
   if (auto e = check_payload_size(options, resolved_family, program)) return Unexpected{*e};
 
   if (auto e = add_route_source(options, *target)) return Unexpected{error_exit(program, *e)};
+  if (getuid() != 0) {
+    if (auto e = check_unprivileged_interval(options, program)) {
+      e->stdout_text = format_header(header_line(options, *target));  // iputils' order
+      return Unexpected{*e};
+    }
+  }
 
   if (options.node_info && target->address.family == Family::kIpv6) {
     // iputils ignores -N for IPv4 targets, and so do we; see README for why it is refused here.

@@ -155,9 +155,9 @@ std::string format_local_error(std::string_view program, std::string_view error_
   return std::string(program) + ": local error: " + std::string(error_text) + "\n";
 }
 
-std::string format_local_error_mtu(std::string_view program, std::uint32_t mtu) {
-  return std::string(program) + ": local error: message too long, mtu=" + std::to_string(mtu) +
-         "\n";
+std::string format_local_error_mtu(std::string_view program, std::uint32_t mtu, bool ipv6) {
+  return std::string(program) + ": local error: message too long, mtu" + (ipv6 ? ": " : "=") +
+         std::to_string(mtu) + "\n";
 }
 
 std::string format_send_error(std::string_view program, std::string_view error_text) {

@@ -120,7 +120,8 @@ std::string format_icmp_error_line(const IcmpErrorLine& error);
 
 // stderr: "ping: local error: TEXT\n" and "ping: local error: message too long, mtu=1400\n".
 std::string format_local_error(std::string_view program, std::string_view error_text);
-std::string format_local_error_mtu(std::string_view program, std::uint32_t mtu);
+// IPv6 (ping6_receive_error_msg) writes "mtu: 1400" where IPv4 writes "mtu=1400".
+std::string format_local_error_mtu(std::string_view program, std::uint32_t mtu, bool ipv6 = false);
 // stderr: "ping: sendmsg: Operation not permitted\n" (error_text = strerror text).
 std::string format_send_error(std::string_view program, std::string_view error_text);
 

@@ -6,8 +6,14 @@
 # /sys/class/net.
 
 # The options of ping/options.cpp: flags, and the letters that take a value.
-_better_ping_flags=(-3 -4 -6 -D -f -h -n -O -q -v -V)
-_better_ping_valued=(-c -I -i -l -p -Q -s -t -w -W)
+_better_ping_flags=(-3 -4 -6 -a -A -b -B -C -d -D -f -h -H -L -n -O -q -r -R -U -v -V)
+_better_ping_valued=(-c -e -F -I -i -l -m -M -N -p -Q -s -S -t -T -w -W)
+# The words -M, -T and -N take (ping/option_values.cpp; -N help lists the last).
+_better_ping_pmtu=('do' dont want probe)
+_better_ping_timestamp=(tsonly tsandaddr tsprespec)
+_better_ping_nodeinfo=(help name ipv6 ipv6-all ipv6-compatible ipv6-global ipv6-linklocal
+                       ipv6-sitelocal ipv4 ipv4-all subject-ipv6= subject-ipv4= subject-name=
+                       subject-fqdn=)
 
 _better_ping_interfaces() {
   local entry
@@ -36,13 +42,28 @@ _better_ping() {
   local long=(--help --version)
   [[ $program == better_ping* ]] && long+=(--watchdog-timeout)
 
-  # The value of the previous option (flags may come first: -qI, -nc). Only -I has values
-  # worth offering; the others take numbers or a hex pattern.
-  if [[ $prev =~ ^-[346DfhnOqvV]*I$ ]]; then
+  # The value of the previous option (flags may come first: -qI, -nc). -I, -M, -N and -T
+  # have values worth offering; the others take numbers or a hex pattern.
+  local flag_letters='[346aAbBCdDfhHLnOqrRUvV]*'
+  if [[ $prev =~ ^-${flag_letters}I$ ]]; then
     mapfile -t COMPREPLY < <(compgen -W "$(_better_ping_interfaces)" -- "$cur")
     return 0
   fi
-  if [[ $prev =~ ^-[346DfhnOqvV]*[cilpQstwW]$ || $prev == = ]]; then
+  if [[ $prev =~ ^-${flag_letters}M$ ]]; then
+    mapfile -t COMPREPLY < <(compgen -W "${_better_ping_pmtu[*]}" -- "$cur")
+    return 0
+  fi
+  if [[ $prev =~ ^-${flag_letters}T$ ]]; then
+    mapfile -t COMPREPLY < <(compgen -W "${_better_ping_timestamp[*]}" -- "$cur")
+    return 0
+  fi
+  if [[ $prev =~ ^-${flag_letters}N$ ]]; then
+    mapfile -t COMPREPLY < <(compgen -W "${_better_ping_nodeinfo[*]}" -- "$cur")
+    # A subject (subject-name=) wants its value right after the "=".
+    [[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *= ]] && { compopt -o nospace 2>/dev/null || true; }
+    return 0
+  fi
+  if [[ $prev =~ ^-${flag_letters}[ceFilmpQsStwW]$ || $prev == = ]]; then
     return 0
   fi
   # --watchdog-timeout, or an unambiguous abbreviation of it (--wa, --watch, ...).

@@ -311,6 +311,8 @@ TEST(LocalError, LinesGoToStderrWithProgramName) {
   EXPECT_EQ(format_send_error("ping", "Operation not permitted"),
             "ping: sendmsg: Operation not permitted\n");
   EXPECT_EQ(format_local_error_mtu("ping", 1400), "ping: local error: message too long, mtu=1400\n");
+  EXPECT_EQ(format_local_error_mtu("ping", 1400, /*ipv6=*/true),
+            "ping: local error: message too long, mtu: 1400\n");
   EXPECT_EQ(format_local_error("better_ping", "No buffer space available"),
             "better_ping: local error: No buffer space available\n");
 }
