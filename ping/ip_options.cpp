@@ -1,7 +1,7 @@
 #include "ping/ip_options.h"
 
 #include <algorithm>
-#include <array>
+#include <string_view>
 
 namespace bp {
 namespace {
@@ -34,10 +34,10 @@ struct OptionView {
 
   // iputils' count of meaningful bytes: the pointer capped at the option length, minus the
   // smallest pointer. Positive means at least one (possibly partial) entry to print.
-  long recorded_length(std::size_t min_pointer) const {
+  std::ptrdiff_t recorded_length(std::size_t min_pointer) const {
     if (length <= 2) return 0;  // no pointer byte; iputils' cap makes this <= 0 anyway
     const std::size_t pointer = std::min<std::size_t>(bytes[2], length);
-    return static_cast<long>(pointer) - static_cast<long>(min_pointer);
+    return static_cast<std::ptrdiff_t>(pointer) - static_cast<std::ptrdiff_t>(min_pointer);
   }
 };
 
@@ -53,7 +53,7 @@ void append_address(std::string& out, const OptionView& option, std::size_t at,
 
 void append_record_route(std::string& out, const OptionView& option, RecordRouteMemory& memory,
                          const AddressText& address_text) {
-  const long length = option.recorded_length(kRouteMinPointer);
+  const std::ptrdiff_t length = option.recorded_length(kRouteMinPointer);
   if (length <= 0) return;
   // iputils prints one address per started group of 4 recorded bytes.
   std::size_t count = (static_cast<std::size_t>(length) + kFieldSize - 1) / kFieldSize;
@@ -101,7 +101,7 @@ void append_timestamp_value(std::string& out, std::uint32_t raw, TimestampBaseli
 }
 
 void append_timestamp(std::string& out, const OptionView& option, const AddressText& address_text) {
-  long remaining = option.recorded_length(kTimestampMinPointer);
+  std::ptrdiff_t remaining = option.recorded_length(kTimestampMinPointer);
   if (remaining <= 0) return;
   const std::uint8_t flags = option.bytes[3];
   // Any flag but "timestamps only" is read as address/timestamp pairs, as iputils does.
@@ -115,13 +115,13 @@ void append_timestamp(std::string& out, const OptionView& option, const AddressT
       if (!option.has(at)) break;
       append_address(out, option, at, address_text);
       at += kFieldSize;
-      remaining -= static_cast<long>(kFieldSize);
+      remaining -= static_cast<std::ptrdiff_t>(kFieldSize);
       if (remaining <= 0) break;  // an address without its timestamp: no newline, as iputils
     }
     if (!option.has(at)) break;
     append_timestamp_value(out, read_be32(option.bytes, at), baselines);
     at += kFieldSize;
-    remaining -= static_cast<long>(kFieldSize);
+    remaining -= static_cast<std::ptrdiff_t>(kFieldSize);
     out += '\n';
   }
   if (const int overflow = flags >> 4; overflow != 0) {
@@ -143,7 +143,7 @@ void append_source_route(std::string& out, const OptionView& option,
 }
 
 std::string lowercase_hex(unsigned value) {
-  static constexpr char kDigits[] = "0123456789abcdef";
+  constexpr std::string_view kDigits = "0123456789abcdef";
   std::string text;
   do {
     text.insert(text.begin(), kDigits[value % 16]);
@@ -173,6 +173,10 @@ std::optional<IpOptionHopsError> check_timestamp_hops(TimestampFlag flag, std::s
 Expected<std::vector<std::uint8_t>, IpOptionHopsError> build_timestamp_option(
     TimestampFlag flag, std::span<const IpAddress> prespecified_hops) {
   if (auto error = check_timestamp_hops(flag, prespecified_hops.size())) return Unexpected{*error};
+  const auto is_ipv4 = [](const IpAddress& hop) { return hop.family == Family::kIpv4; };
+  if (!std::all_of(prespecified_hops.begin(), prespecified_hops.end(), is_ipv4)) {
+    return Unexpected{IpOptionHopsError::kHopNotIpv4};
+  }
   std::size_t length = 0;
   switch (flag) {
     case TimestampFlag::kTimestampsOnly:
@@ -192,7 +196,6 @@ Expected<std::vector<std::uint8_t>, IpOptionHopsError> build_timestamp_option(
   bytes[3] = static_cast<std::uint8_t>(flag);
   std::size_t at = kTimestampDataOffset;
   for (const IpAddress& hop : prespecified_hops) {
-    if (hop.family != Family::kIpv4) return Unexpected{IpOptionHopsError::kHopNotIpv4};
     std::copy_n(hop.bytes.begin(), kFieldSize, bytes.begin() + static_cast<std::ptrdiff_t>(at));
     at += 2 * kFieldSize;  // the timestamp after it stays 0
   }

@@ -138,7 +138,12 @@ using AddressText = std::function<std::string(const IpAddress&)>;
 // A timestamp option gives "\nTS: \t<ms> absolute\n\t<delta>\n..." (with "\t<address>" before
 // each value for flags 1 and 3) and then "Unrecorded hops: N\n" when the overflow is not 0.
 // Other options: "\nNOP" for each No Operation, "\nLSRR: " / "\nSSRR: " with "\t<addr>\n"
-// per slot, "\nunknown option <type in hex>". iputils does not print options in flood mode.
+// per slot, "\nunknown option <type in hex>".
+//
+// Call it for the replies whose line iputils prints in full, and only for those: not with -q,
+// not in flood mode, not for a " (truncated)" reply (iputils prints no options for them, so
+// they do not change `memory` either). With -a the bell comes before this text. (iputils also
+// prints a quoted header's options after its -v dump of an ICMP error; that is not this.)
 //
 // Hostile input: never reads outside `options`. Formatting stops at an End of Option List and
 // at an option whose length is below 2 or runs past the end. Within an option, the entries to
@@ -147,10 +152,13 @@ using AddressText = std::function<std::string(const IpAddress&)>;
 // iputils reads them, and the option's list stops at the first entry that would run past the
 // end of `options` (where iputils reads on into the ICMP header).
 //
-// Two deliberate differences from iputils, which only show on replies no probe of ours gets:
-// "(same route)" compares the recorded addresses (iputils compares from the pointer byte and
-// so misses a change in the last byte of the last hop), and source-route addresses are read
-// from their slots (iputils starts one byte early, at the pointer).
+// Two deliberate differences from iputils (both seen with iputils 20221126 on crafted replies):
+// - "(same route)" compares the recorded addresses. iputils compares from the pointer byte on,
+//   so a route whose only change is the last byte of its last hop (the other of two gateways
+//   on one subnet) is "(same route)" to it; here it is printed.
+// - Source-route slots are read where they are. iputils reads each one byte early, from the
+//   pointer on ("12.1.2.3" for 1.2.3.4 with pointer 12). Only a reply to a source-routed
+//   probe carries one, and we send none.
 std::string format_ip_options(std::span<const std::uint8_t> options, RecordRouteMemory& memory,
                               const AddressText& address_text = {});
 

@@ -7,7 +7,8 @@
 //                   3  error queue: family byte (bit 0: IPv6), ee_type, ee_code, ee_info (4 bytes,
 //                      big-endian), then the original message        parse_sent_echo_request
 // Every ICMP error's quoted datagram goes through parse_ipv4_header / parse_ipv6_header, and
-// whatever parses is described with describe_icmp, as the ping loop would print it.
+// whatever parses is described with describe_icmp, as the ping loop would print it; a raw IPv4
+// datagram's IP options are formatted as -R / -T print them.
 //
 // Invariants: spans in the result point into the input; lengths add up; the IPv4 checksum flag
 // says what internet_checksum says; an echo message rebuilt from the parsed fields parses back to
@@ -25,6 +26,7 @@
 #include "ping/icmp_error_text.h"
 #include "ping/icmp_packet.h"
 #include "ping/ip_header.h"
+#include "ping/ip_options.h"
 #include "shared/byte_order.h"
 #include "shared/checksum.h"
 #include "tests/fuzz/fuzz_check.h"
@@ -126,6 +128,11 @@ void fuzz_raw_ipv4(Bytes input) {
   BP_FUZZ_CHECK(header->header_length <= input.size());
   BP_FUZZ_CHECK(received.envelope.ttl == header->ttl);
   BP_FUZZ_CHECK(received.envelope.ip_options.size() == header->header_length - kIpv4MinHeaderSize);
+  // -R / -T: whatever options a reply carries are printed without reading outside them, and a
+  // second reply goes through the "(same route)" memory the first one left.
+  RecordRouteMemory route;
+  (void)format_ip_options(received.envelope.ip_options, route);
+  (void)format_ip_options(received.envelope.ip_options, route);
   if (std::holds_alternative<Malformed>(received.message)) return;
   // Parsed past the IP header: the ICMP message is what the total length delimits.
   BP_FUZZ_CHECK(header->protocol == icmp4::kProtocol);
