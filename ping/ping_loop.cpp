@@ -15,6 +15,7 @@
 #include "ping/ip_options.h"
 #include "ping/kernel_stamps.h"
 #include "ping/payload.h"
+#include "ping/probe_session.h"
 #include "ping/report.h"
 #include "ping/resolver.h"
 #include "ping/rtt_stats.h"
@@ -82,6 +83,21 @@ class Output {
   bool closed_ = false;
 };
 
+SessionConfig session_config(const Options& o, const PingTarget& target, const IcmpSocket& socket) {
+  SessionConfig config;
+  config.target = target.address;
+  config.identifier = socket.identifier();
+  config.payload.resize(o.payload_size);
+  if (o.pattern) {
+    fill_payload(config.payload, *o.pattern);
+  } else {
+    fill_payload(config.payload);
+  }
+  config.late_after = o.linger;
+  config.kernel_tx_stamps = !o.flood && !o.user_latency;
+  return config;
+}
+
 class PingLoop {
  public:
   PingLoop(const Options& options, const PingTarget& target, IcmpSocket& socket,
@@ -93,23 +109,17 @@ class PingLoop {
         observer_(observer),
         program_(program),
         family_(target.address.family),
-        identifier_(socket.identifier()),
-        tracker_(options.linger > Duration::zero() ? options.linger : Duration::zero()),
+        session_(session_config(options, target, socket)),
         receive_storage_(new std::uint8_t[kReceiveBufferSize]),  // untouched until used
         receive_buffer_(receive_storage_.get(), kReceiveBufferSize),
-        timestamps_(!options.flood),
+        timestamps_(!options.flood && !options.user_latency),
         flood_path_(options.interval == Duration::zero() && !options.adaptive),
         // iputils' MIN_USER_INTERVAL_MS for -A: ordinary users are not allowed to flood.
         adaptive_floor_(getuid() == 0 ? Duration::zero() : Duration(std::chrono::milliseconds(2))),
         marks_(options.flood && !options.quiet && isatty(STDOUT_FILENO) == 1) {
-    payload_.resize(options.payload_size);
-    if (options.pattern) {
-      fill_payload(payload_, *options.pattern);
-    } else {
-      fill_payload(payload_);
-    }
-    packet_.resize(kIcmpHeaderSize + payload_.size());
-    build_echo_request(family_, identifier_, 1, payload_, packet_);
+    const SessionConfig& config = session_.config();
+    packet_.resize(kIcmpHeaderSize + config.payload.size());
+    build_echo_request(family_, config.identifier, 1, config.payload, packet_);
     if (!target_.numeric) {
       names_.emplace();
       if (target_.reverse_name) names_->remember(target_.address, *target_.reverse_name);
@@ -141,15 +151,11 @@ class PingLoop {
   bool read_socket_once(bool wait);  // whether anything was read
   void report_unanswered_previous();
   void on_packet(const ReceivedPacket& packet, std::span<const std::uint8_t> bytes, MonoTime now);
-  void on_echo_reply(const EchoReply& reply, const Envelope& envelope,
-                     const ReceivedPacket& packet, MonoTime now);
-  void on_corrupt_reply(const EchoReply& reply, const Envelope& envelope,
-                        const ReceivedPacket& packet, const IpAddress& from, MonoTime now);
-  ReplyLine reply_line(const EchoReply& reply, const Envelope& envelope,
-                       const ReceivedPacket& packet, const IpAddress& from);
+  void on_reply(const ReplyEvent& event, MonoTime now);
+  ReplyLine reply_line(const ReplyEvent& event);
   void on_remote_error(const RemoteError& error);
+  void on_icmp_error(const IcmpErrorEvent& event);
   void on_local_error(const LocalError& error);
-  void on_in_band_error(const IcmpError& error, const Envelope& envelope);
   std::string_view peer(const IpAddress& address);
   AddressText option_address_text();
   std::string peer_text(const IpAddress& address);
@@ -164,19 +170,13 @@ class PingLoop {
   PingObserver* observer_;
   std::string_view program_;
   Family family_;
-  std::uint16_t identifier_;
 
-  SequenceTracker tracker_;
+  ProbeSession session_;
   std::optional<SendSchedule> schedule_;  // starts with the first probe, as iputils' clock
-  RttStats stats_;
-  TxStampTable tx_stamps_;
   std::optional<ReverseNames> names_;
   std::optional<std::string> target_peer_;  // the target's text, once it is final
   std::string other_peer_;                  // any other address's, for the line being built
-  std::int64_t corrupted_ = 0;
-  std::int64_t local_errors_ = 0;  // errors that quote no probe of ours (iputils counts them)
 
-  std::vector<std::uint8_t> payload_;
   std::vector<std::uint8_t> packet_;
   std::unique_ptr<std::uint8_t[]> receive_storage_;
   std::span<std::uint8_t> receive_buffer_;
@@ -187,7 +187,6 @@ class PingLoop {
   int packets_since_aux_poll_ = 0;
   std::optional<MonoTime> send_blocked_until_;
   std::optional<int> exit_override_;
-  std::optional<Duration> last_rtt_;
   std::optional<CaughtSignal> stop_signal_;
   std::optional<WallClockTime> last_stamp_;  // -D: the latest stamp printed
   RecordRouteMemory route_memory_;            // -R: "(same route)"
@@ -251,12 +250,12 @@ void PingLoop::tick_observer(MonoTime now) {
 }
 
 LoopProgress PingLoop::progress() const {
-  const SequenceCounts& c = tracker_.counts();
-  return LoopProgress{c.transmitted, c.received, last_rtt_};
+  const SessionCounts c = session_.counts();
+  return LoopProgress{c.transmitted, c.received, session_.last_rtt()};
 }
 
 std::optional<MonoTime> PingLoop::next_wakeup() const {
-  auto wake = schedule_->next_wakeup(tracker_.in_flight());
+  auto wake = schedule_->next_wakeup(session_.in_flight());
   if (observer_ != nullptr) {
     if (const auto tick = observer_->next_tick(); tick && (!wake || *tick < *wake)) wake = tick;
   }
@@ -348,7 +347,7 @@ void PingLoop::print_header() {
 void PingLoop::send_due_probes(MonoTime now) {
   if (send_blocked_until_ && now < *send_blocked_until_) return;
   send_blocked_until_.reset();
-  while (schedule_->should_send(now, tracker_.in_flight())) {
+  while (schedule_->should_send(now, session_.in_flight())) {
     send_probe(now);
     if (send_blocked_until_) return;
   }
@@ -356,7 +355,7 @@ void PingLoop::send_due_probes(MonoTime now) {
 
 void PingLoop::send_probe(MonoTime now) {
   if (options_.report_outstanding) report_unanswered_previous();
-  const std::uint16_t seq = tracker_.next_seq();
+  const std::uint16_t seq = session_.next_sequence();
   set_echo_sequence(family_, packet_, seq);
   // -U: user to user, so the send time is read right before the call, not at the turn's start.
   const MonoTime sent_at = options_.user_latency ? read_monotonic_clock() : now;
@@ -366,11 +365,10 @@ void PingLoop::send_probe(MonoTime now) {
     send_blocked_until_ = now + kSendRetryDelay;
     return;
   }
-  tracker_.on_sent(sent_at);
+  session_.on_sent(sent_at, err == 0);
   schedule_->on_sent(now);
   if (err == 0) {
     if (timestamps_) {
-      tx_stamps_.on_sent(seq);
       // The TX_SCHED stamp is queued before send() returns: read it now, while the reply to
       // compute its RTT with is still to come.
       read_error_queue_once();
@@ -383,7 +381,7 @@ void PingLoop::send_probe(MonoTime now) {
   // mtu=1500" for -M do), that is the one message and the one error counted; nothing else would
   // wake us for it, since the loop sleeps in a receive that such entries do not fail.
   if (drain_error_queue() > 0) return;
-  ++local_errors_;
+  session_.on_local_error();
   if (marks_) {
     mark(FloodMark::kLocalError);
   } else {
@@ -394,11 +392,11 @@ void PingLoop::send_probe(MonoTime now) {
 // -O: a reply already waiting in the socket is an answer, so it is read first; otherwise the
 // line would be wrong, and stamped after the reply line that follows it.
 void PingLoop::report_unanswered_previous() {
-  if (!tracker_.unanswered_previous()) return;
-  for (int i = 0; i < kAuxPollEvery && tracker_.unanswered_previous(); ++i) {
+  if (!session_.unanswered_previous()) return;
+  for (int i = 0; i < kAuxPollEvery && session_.unanswered_previous(); ++i) {
     if (!read_socket_once(/*wait=*/false)) break;
   }
-  if (auto previous = tracker_.unanswered_previous()) {
+  if (auto previous = session_.unanswered_previous()) {
     output_.out += format_no_answer_line(*previous, stamp(std::nullopt));
   }
 }
@@ -442,7 +440,7 @@ bool PingLoop::read_error_queue_once() {
     return false;
   }
   if (const auto* tx = std::get_if<TxTimestamp>(&*entry)) {
-    tx_stamps_.on_tx_stamp(tx->key, tx->when);
+    session_.on_tx_stamp(tx->key, tx->when);
   } else if (const auto* remote = std::get_if<RemoteError>(&*entry)) {
     on_remote_error(*remote);
   } else if (const auto* local = std::get_if<LocalError>(&*entry)) {
@@ -478,123 +476,93 @@ void PingLoop::on_packet(const ReceivedPacket& packet, std::span<const std::uint
   const ReceivedIcmp parsed =
       with_ip_header ? parse_ipv4_datagram(bytes) : parse_icmp_message(family_, bytes, envelope);
   if (const auto* reply = std::get_if<EchoReply>(&parsed.message)) {
-    on_echo_reply(*reply, parsed.envelope, packet, now);
+    const ReplyMeta meta{packet.from, packet.truncated, packet.kernel_rx, now};
+    if (auto event = session_.on_echo_reply(*reply, parsed.envelope, meta)) on_reply(*event, now);
   } else if (const auto* error = std::get_if<IcmpError>(&parsed.message)) {
-    on_in_band_error(*error, parsed.envelope);
+    if (auto event = session_.on_in_band_error(*error, parsed.envelope)) on_icmp_error(*event);
   }
   // Echo requests (our own, seen on loopback), other ICMP and malformed data are not ours.
 }
 
-void PingLoop::on_echo_reply(const EchoReply& reply, const Envelope& envelope,
-                             const ReceivedPacket& packet, MonoTime now) {
-  if (reply.identifier != identifier_) return;  // another ping's reply
-  const IpAddress from = envelope.source.value_or(packet.from);
-  if (!reply.checksum_ok) {
-    on_corrupt_reply(reply, envelope, packet, from, now);
-    return;
-  }
-  const ReplyMatch match = tracker_.on_reply(reply.sequence, now);
-  if (match.kind == ReplyKind::Unknown) return;  // a sequence we never sent: forged or stray
-  const Duration rtt = choose_rtt(match.rtt, tx_stamps_.tx_time(reply.sequence), packet.kernel_rx);
-  stats_.add(rtt);  // iputils includes duplicates in the RTT statistics
-  const bool truncated = packet.truncated || reply.payload.size() < payload_.size();
-  const auto mismatch = truncated ? std::nullopt : find_payload_mismatch(payload_, reply.payload);
-  const bool different_address = !(from == target_.address);
-  const bool first = match.kind == ReplyKind::First;
-  if (first) {
-    last_rtt_ = rtt;
-    schedule_->on_reply(now, rtt);
+void PingLoop::on_reply(const ReplyEvent& event, MonoTime now) {
+  if (event.status == ReplyStatus::kFirst) {
+    schedule_->on_reply(now, *event.rtt);
     if (options_.adaptive) {
-      schedule_->set_interval(adaptive_interval(stats_.ewma().value_or(rtt), adaptive_floor_));
+      const Duration ewma = session_.rtt_stats().ewma().value_or(*event.rtt);
+      schedule_->set_interval(adaptive_interval(ewma, adaptive_floor_));
     }
-    if (observer_ != nullptr && !mismatch && !truncated && !different_address) {
-      observer_->on_valid_reply(reply.sequence, rtt, now);
-    }
+    if (observer_ != nullptr && event.valid()) observer_->on_valid_reply(event.sequence, *event.rtt, now);
   }
   if (options_.flood) {
-    if (first) mark(FloodMark::kReply);
+    if (event.status == ReplyStatus::kFirst) mark(FloodMark::kReply);
+    if (event.status == ReplyStatus::kBadChecksum) mark(FloodMark::kBadChecksum);
     if (options_.audible && !options_.quiet) output_.out += '\a';
     return;
   }
   if (options_.quiet) return;
-  ReplyLine line = reply_line(reply, envelope, packet, from);
-  line.truncated = truncated;
-  line.rtt = rtt;
-  line.duplicate = !first;
-  line.different_address = different_address;
-  if (!envelope.ip_options.empty()) {
-    options_text_ = format_ip_options(envelope.ip_options, route_memory_, option_address_text());
-    line.ip_options = options_text_;
-  }
-  if (mismatch) {
-    DataMismatch dm;
-    dm.index = mismatch->index;
-    dm.expected = mismatch->expected;
-    dm.actual = mismatch->actual;
-    dm.payload.assign(reply.payload.begin(),
-                      reply.payload.begin() + static_cast<std::ptrdiff_t>(payload_.size()));
-    line.mismatch = std::move(dm);
-  }
-  append_reply_line(output_.out, line);
+  append_reply_line(output_.out, reply_line(event));
 }
 
-// What every reply line shows, whatever is wrong with the reply.
-ReplyLine PingLoop::reply_line(const EchoReply& reply, const Envelope& envelope,
-                               const ReceivedPacket& packet, const IpAddress& from) {
+// What iputils prints for a reply, whatever is wrong with it.
+ReplyLine PingLoop::reply_line(const ReplyEvent& event) {
   ReplyLine line;
-  line.timestamp = stamp(packet.kernel_rx);
-  line.icmp_bytes = reply.icmp_length;
-  line.from = peer(from);
-  line.sequence = reply.sequence;
-  if (options_.verbose && socket_.kind() == SocketKind::Raw) line.ident = reply.identifier;
-  if (envelope.ttl) line.ttl = *envelope.ttl;
+  line.timestamp = stamp(event.received_at);
+  line.icmp_bytes = event.icmp_bytes;
+  line.from = peer(event.from);
+  line.sequence = event.sequence;
+  if (options_.verbose && socket_.kind() == SocketKind::Raw) line.ident = event.identifier;
+  if (event.ttl) line.ttl = *event.ttl;
   line.rtt_three_decimals = options_.rtt_three_decimals;
   line.audible = options_.audible;
+  line.rtt = event.rtt;
+  line.bad_checksum = event.status == ReplyStatus::kBadChecksum;
+  if (line.bad_checksum) return line;  // iputils shows nothing else for it
+  line.truncated = event.truncated;
+  line.duplicate = event.status == ReplyStatus::kDuplicate;
+  line.different_address = event.different_address;
+  if (!event.ip_options.empty()) {
+    options_text_ = format_ip_options(event.ip_options, route_memory_, option_address_text());
+    line.ip_options = options_text_;
+  }
+  if (event.mismatch) {
+    DataMismatch dm;
+    dm.index = event.mismatch->index;
+    dm.expected = event.mismatch->expected;
+    dm.actual = event.mismatch->actual;
+    dm.payload.assign(event.payload.begin(), event.payload.end());
+    line.mismatch = std::move(dm);
+  }
   return line;
 }
 
-// A reply whose checksum fails: counted as corrupted, never as received, and kept out of the
-// statistics; its line still shows the time, as iputils' does.
-void PingLoop::on_corrupt_reply(const EchoReply& reply, const Envelope& envelope,
-                                const ReceivedPacket& packet, const IpAddress& from, MonoTime now) {
-  ++corrupted_;
-  if (options_.flood) {
-    mark(FloodMark::kBadChecksum);
-    return;
-  }
-  if (options_.quiet) return;
-  ReplyLine line = reply_line(reply, envelope, packet, from);
-  if (const auto sent = tracker_.sent_at(reply.sequence)) {
-    line.rtt = choose_rtt(now - *sent, tx_stamps_.tx_time(reply.sequence), packet.kernel_rx);
-  }
-  line.bad_checksum = true;
-  append_reply_line(output_.out, line);
-}
-
 void PingLoop::on_remote_error(const RemoteError& error) {
-  const auto quoted = parse_sent_echo_request(
-      family_, std::span<const std::uint8_t>(receive_buffer_.data(), error.quoted_length));
-  if (!quoted || quoted->identifier != identifier_) return;
-  const auto ack = family_ == Family::kIpv6 ? SequenceTracker::ErrorAck::kCountOnly
-                                            : SequenceTracker::ErrorAck::kAcknowledge;
-  if (!tracker_.on_error(quoted->sequence, ack)) return;  // not a probe we sent
+  const auto event = session_.on_queued_error(
+      std::span<const std::uint8_t>(receive_buffer_.data(), error.quoted_length), error.type,
+      error.code, error.info, error.offender);
+  if (!event) return;
   schedule_->on_error();
   if (options_.flood) {
     mark(FloodMark::kIcmpError);
     return;
   }
-  if (options_.quiet) return;
+  on_icmp_error(*event);
+}
+
+void PingLoop::on_icmp_error(const IcmpErrorEvent& event) {
+  if (options_.quiet || options_.flood) return;
   IcmpErrorLine line;
   line.timestamp = stamp(std::nullopt);
-  line.origin = IcmpErrorOrigin::kErrorQueue;
-  line.from = error.offender ? std::string(peer(*error.offender)) : std::string("?");
-  line.sequence = quoted->sequence;
-  line.description = describe_icmp(family_, error.type, error.code, error.info);
+  line.origin = event.origin == ErrorOrigin::kInBand ? IcmpErrorOrigin::kInBand
+                                                     : IcmpErrorOrigin::kErrorQueue;
+  line.from = event.from ? std::string(peer(*event.from)) : std::string("?");
+  line.sequence = event.sequence;
+  line.description = describe_icmp(family_, event.type, event.code, event.info);
+  line.bad_checksum = !event.checksum_ok;
   output_.out += format_icmp_error_line(line);
 }
 
 void PingLoop::on_local_error(const LocalError& error) {
-  ++local_errors_;
+  session_.on_local_error();
   if (marks_) {
     mark(FloodMark::kLocalError);
   } else if (error.err == EMSGSIZE) {
@@ -602,24 +570,6 @@ void PingLoop::on_local_error(const LocalError& error) {
   } else {
     output_.err += format_local_error(program_, std::strerror(error.err));
   }
-}
-
-void PingLoop::on_in_band_error(const IcmpError& error, const Envelope& envelope) {
-  // Errors about our probes come through the error queue; in band we only show the kinds
-  // the type filter lets through (redirect, source quench), when they quote our request.
-  const auto request = error.quoted.echo_request();
-  if (!request || request->identifier != identifier_ || !(error.quoted.destination == target_.address)) {
-    return;
-  }
-  if (options_.quiet || options_.flood) return;
-  IcmpErrorLine line;
-  line.timestamp = stamp(std::nullopt);
-  line.origin = IcmpErrorOrigin::kInBand;
-  line.from = envelope.source ? std::string(peer(*envelope.source)) : std::string("?");
-  line.sequence = request->sequence;
-  line.description = describe_icmp(family_, error.type, error.code, error.info);
-  line.bad_checksum = !error.checksum_ok;
-  output_.out += format_icmp_error_line(line);
 }
 
 // The target's text is worked out once, when it can no longer change (numeric output, or its
@@ -654,29 +604,29 @@ std::optional<WallClockTime> PingLoop::stamp(std::optional<KernelTime> kernel) {
 }
 
 std::optional<RttFigures> PingLoop::rtt_figures() const {
-  const auto s = stats_.summary();
+  const auto s = session_.rtt_stats().summary();
   if (!s) return std::nullopt;
   RttFigures f;
   f.min = s->min;
   f.avg = s->avg;
   f.max = s->max;
   f.mdev = s->mdev;
-  f.ewma = stats_.ewma().value_or(Duration::zero());
+  f.ewma = session_.rtt_stats().ewma().value_or(Duration::zero());
   return f;
 }
 
 Summary PingLoop::summary() const {
-  const SequenceCounts& c = tracker_.counts();
+  const SessionCounts c = session_.counts();
   Summary s;
   s.host = target_.name;
   s.counts.transmitted = static_cast<std::int64_t>(c.transmitted);
   s.counts.received = static_cast<std::int64_t>(c.received);
   s.counts.duplicates = static_cast<std::int64_t>(c.duplicates);
-  s.counts.corrupted = corrupted_;
-  s.counts.errors = static_cast<std::int64_t>(c.errors) + local_errors_;
+  s.counts.corrupted = static_cast<std::int64_t>(c.corrupted);
+  s.counts.errors = static_cast<std::int64_t>(c.errors);
   s.counts.elapsed = schedule_->elapsed();
   s.rtt = rtt_figures();
-  s.pipe = static_cast<int>(tracker_.max_in_flight());
+  s.pipe = static_cast<int>(session_.max_in_flight());
   s.fast_mode = options_.flood || options_.adaptive || options_.interval == Duration::zero();
   return s;
 }
