@@ -15,8 +15,8 @@
 #include "shared/loopback_pair.h"
 #include "shared/mono_clock.h"
 #include "shared/pidfd.h"
-#include "watchdog/watchdog_options.h"
 #include "shared/sys_error.h"
+#include "shared/watchdog_command.h"
 
 #ifndef BP_LIBEXEC_WATCHDOG
 #define BP_LIBEXEC_WATCHDOG "/usr/local/libexec/better_ping/watchdog"
@@ -101,10 +101,9 @@ Expected<WatchdogLink, std::string> WatchdogLink::start(const WatchdogLaunch& la
   UniqueFd report_read(report_pipe[0]);
   UniqueFd report_write(report_pipe[1]);
 
-  std::vector<std::string> args = {
-      *path, "--channel-fd=" + std::to_string(pair->accepted.get()),
-      "--pidfd=" + std::to_string(self_pidfd->get()), "--timeout=" + format_seconds(launch.timeout),
-      "--target=" + launch.target};
+  std::vector<std::string> args = watchdog_arguments(
+      {pair->accepted.get(), self_pidfd->get(), launch.timeout, launch.target, std::nullopt});
+  args.insert(args.begin(), *path);
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

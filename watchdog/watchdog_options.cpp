@@ -17,11 +17,11 @@ struct OptionName {
 };
 
 constexpr std::array<OptionName, static_cast<std::size_t>(Option::kCount)> kOptionNames{{
-    {"--channel-fd", Option::kChannelFd},
-    {"--pidfd", Option::kPidfd},
-    {"--timeout", Option::kTimeout},
-    {"--target", Option::kTarget},
-    {"--grace", Option::kGrace},
+    {kChannelFdOption, Option::kChannelFd},
+    {kPidfdOption, Option::kPidfd},
+    {kTimeoutOption, Option::kTimeout},
+    {kTargetOption, Option::kTarget},
+    {kGraceOption, Option::kGrace},
 }};
 
 constexpr std::int64_t kNanosPerSecond = 1'000'000'000;

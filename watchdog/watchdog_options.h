@@ -13,8 +13,9 @@
 // SECONDS is a plain decimal number with at most 9 decimals ("10", "0.5", "2.000000001"): no
 // sign, exponent or blanks, so it converts to nanoseconds exactly (the Hello frame's timeout
 // must equal it to the nanosecond; format_seconds() writes it that way).
-// Options take their value after '='; each may be given once. Pure code: nothing here looks at
-// the descriptors; the system shell checks what they are.
+// Options take their value after '='; each may be given once. better_ping builds this command
+// line (shared/watchdog_command.h, where the names and the timeout's bound live). Pure code:
+// nothing here looks at the descriptors; the system shell checks what they are.
 
 #include <chrono>
 #include <optional>
@@ -25,10 +26,10 @@
 
 #include "shared/expected.h"
 #include "shared/seconds_text.h"
+#include "shared/watchdog_command.h"
 
 namespace bp {
 
-inline constexpr std::chrono::nanoseconds kMaxWatchdogTimeout = std::chrono::seconds(3600);
 inline constexpr std::chrono::nanoseconds kMaxWatchdogGrace = std::chrono::seconds(60);
 inline constexpr std::chrono::nanoseconds kDefaultWatchdogGrace = std::chrono::seconds(2);
 inline constexpr std::size_t kMaxTargetLength = 1024;

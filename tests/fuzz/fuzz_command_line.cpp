@@ -23,6 +23,7 @@
 #include "ping/option_values.h"
 #include "ping/options.h"
 #include "ping/usage.h"
+#include "shared/watchdog_command.h"
 #include "tests/fuzz/fuzz_check.h"
 #include "watchdog/watchdog_options.h"
 
@@ -138,13 +139,8 @@ void fuzz_watchdog(std::span<const std::string_view> args) {
   }
 
   // What better_ping builds from these values reads back as the same values.
-  const std::vector<std::string> rebuilt = {
-      "--channel-fd=" + std::to_string(options->channel_fd),
-      "--pidfd=" + std::to_string(options->pidfd),
-      "--timeout=" + format_seconds(options->timeout),
-      "--target=" + options->target,
-      "--grace=" + format_seconds(options->grace),
-  };
+  const std::vector<std::string> rebuilt = watchdog_arguments(
+      {options->channel_fd, options->pidfd, options->timeout, options->target, options->grace});
   const std::vector<std::string_view> views(rebuilt.begin(), rebuilt.end());
   const auto again = parse_watchdog_options(views);
   BP_FUZZ_CHECK(again.has_value() && std::get_if<WatchdogOptions>(&*again) != nullptr);
