@@ -1,7 +1,8 @@
 #pragma once
 // better_ping's side of the supervision: starts the watchdog (fork + exec, handing it one end of
 // a private loopback TCP connection and a pidfd on better_ping), tells it about every valid
-// echo reply, and notices when it goes away. Plugged into the ping loop as its PingObserver.
+// echo reply, and notices when it goes away. Supervision (ping/supervision.h), the loop's
+// PingObserver, hands it the replies and signals.
 //
 // Frames follow shared/heartbeat_frame.h: Hello first, a Heartbeat per valid reply, Pause and
 // Resume around Ctrl-Z (SIGTSTP / SIGCONT), Goodbye when better_ping ends on purpose. Each but
@@ -22,9 +23,10 @@
 #include <optional>
 #include <string>
 
-#include "ping/ping_loop.h"
 #include "shared/expected.h"
 #include "shared/heartbeat_frame.h"
+#include "shared/mono_time.h"
+#include "shared/signal_catcher.h"
 #include "shared/sys_error.h"
 #include "shared/unique_fd.h"
 
@@ -40,23 +42,23 @@ struct WatchdogLaunch {
   std::chrono::nanoseconds timeout;
 };
 
-class WatchdogLink : public PingObserver {
+class WatchdogLink {
  public:
   // Finds the watchdog binary (next to our own executable, else the installed libexec path;
   // never the current directory or $PATH), starts it and sends Hello. The error is one line.
   static Expected<WatchdogLink, std::string> start(const WatchdogLaunch& launch);
 
   WatchdogLink(WatchdogLink&&) = default;
-  ~WatchdogLink() override;
+  ~WatchdogLink();
 
   pid_t pid() const { return pid_; }
   // Whether a signal was sent by our watchdog (it stops us with SIGTERM).
   bool sent_by_watchdog(const CaughtSignal& signal) const { return signal.sender_pid == pid_; }
 
-  void on_valid_reply(std::uint16_t sequence, Duration rtt, MonoTime at) override;
+  void on_valid_reply(std::uint16_t sequence, Duration rtt, MonoTime at);
   // SIGCHLD: the watchdog ended; SIGIO: the channel broke (or has room again); SIGTSTP and
   // SIGCONT: Pause and Resume.
-  std::optional<int> on_other_signal(const CaughtSignal& signal) override;
+  std::optional<int> on_other_signal(const CaughtSignal& signal);
 
   // Normal end: Goodbye, close our sending side, wait (bounded) for the watchdog and reap it.
   void finish();
