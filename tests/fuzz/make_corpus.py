@@ -178,12 +178,35 @@ def numbers_seeds():
             for t in texts}
 
 
+def targets_file_seeds():
+    files = {
+        "mixed_hosts": "# core network\n198.18.0.1  # core router\n2001:db8::7\n"
+                       "fe80::1%eth0\nmail.example.com\n\nmy_service\n",
+        "crlf_with_bom": "\ufeff# from Windows\r\n198.18.0.1\r\n\r\ngw.example # gateway\r\n",
+        "duplicates": "a.example\nA.EXAMPLE\n2001:db8::1\n2001:DB8:0::1\n  a.example\t\n",
+        "comments_only": "# nothing yet\n\n\t# still nothing\n",
+        "two_hosts_on_a_line": "ok.example\na b # two\n",
+        "bad_name": "ok\nbad_name!\n",
+        "brackets_and_port": "[2001:db8::1]\nexample.com:80\n",
+        "ipv4_forms": "192.0.2.1\n127.1\n010.0.0.1\n0x7f.0.0.1\n",
+        "long_labels": "x." + "a" * 64 + ".example\n" + "b" * 63 + "." + "c" * 190 + "\n",
+        "utf8_comment_and_idn": "# Zürich ✓\nxn--bcher-kva.example\nbücher.example\n",
+        "control_and_quotes": "'host'\n\"x\"\na\x1b[31m\n",
+        "longest_and_too_long_lines": "# " + "x" * 1022 + "\nh\n# " + "y" * 1023 + "\n",
+    }
+    seeds = {name: text.encode() for name, text in files.items()}
+    seeds["nul_byte"] = b"a\nb\0c\n"
+    seeds["latin1_comment"] = b"host # caf\xe9\n"
+    return seeds
+
+
 def main():
     corpora = {
         "fuzz_icmp": icmp_seeds(),
         "fuzz_heartbeat": heartbeat_seeds(),
         "fuzz_command_line": command_line_seeds(),
         "fuzz_numbers": numbers_seeds(),
+        "fuzz_targets_file": targets_file_seeds(),
     }
     for target, seeds in corpora.items():
         folder = HERE / "corpus" / target
