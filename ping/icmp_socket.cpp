@@ -190,23 +190,9 @@ std::optional<SysError> IcmpSocket::bind_source(const SocketSettings& settings) 
     }
   }
   if (!settings.source && kind_ == SocketKind::Raw) return std::nullopt;
-  if (settings.datagram_identifier && kind_ == SocketKind::Datagram) {
-    // The port of an ICMP datagram socket is its identifier (iputils -e does the same).
-    sockaddr_storage addr{};
-    socklen_t len = 0;
-    if (settings.source) {
-      len = to_sockaddr(*settings.source, addr);
-    } else {
-      addr.ss_family = static_cast<sa_family_t>(family_);
-      len = family_ == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
-    }
-    reinterpret_cast<sockaddr_in*>(&addr)->sin_port = htons(*settings.datagram_identifier);
-    if (::bind(fd, reinterpret_cast<const sockaddr*>(&addr), len) != 0) return last_error("bind");
-    kernel_identifier_ = *settings.datagram_identifier;
-    return std::nullopt;
-  }
   // A datagram socket is bound (to the wildcard unless -I gave an address) so that the kernel
-  // picks its identifier now and we can learn it.
+  // picks its identifier now and we can learn it. Its port is the identifier: -e chooses it
+  // (iputils does the same).
   sockaddr_storage addr{};
   socklen_t len = 0;
   if (settings.source) {
@@ -214,6 +200,10 @@ std::optional<SysError> IcmpSocket::bind_source(const SocketSettings& settings) 
   } else {
     addr.ss_family = static_cast<sa_family_t>(family_);
     len = family_ == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
+  }
+  const bool chosen_identifier = settings.datagram_identifier && kind_ == SocketKind::Datagram;
+  if (chosen_identifier) {
+    reinterpret_cast<sockaddr_in*>(&addr)->sin_port = htons(*settings.datagram_identifier);  // same offset for IPv6
   }
   if (::bind(fd, reinterpret_cast<const sockaddr*>(&addr), len) != 0) return last_error("bind");
   if (kind_ == SocketKind::Datagram) {

@@ -16,6 +16,7 @@
 #include "ping/kernel_stamps.h"
 #include "ping/payload.h"
 #include "ping/probe_session.h"
+#include "ping/text_sink.h"
 #include "ping/report.h"
 #include "ping/resolver.h"
 #include "ping/rtt_stats.h"
@@ -33,9 +34,6 @@ constexpr std::size_t kOutputReserve = 4096;
 
 WallClockTime wall_now() { return std::chrono::system_clock::now(); }
 
-WallClockTime to_wall(KernelTime t) {
-  return WallClockTime(std::chrono::duration_cast<WallClockTime::duration>(t));
-}
 
 // The longest single sleep. SO_RCVTIMEO is a timer on the kernel's timer wheel, late by up to a
 // granule that grows with the timeout (timer_wheel.h). Capping each sleep at 2 s bounds the
@@ -98,6 +96,19 @@ SessionConfig session_config(const Options& o, const PingTarget& target, const I
   return config;
 }
 
+TextSinkSettings text_settings(const Options& o, const IcmpSocket& socket, std::string_view program) {
+  TextSinkSettings t;
+  t.program = std::string(program);
+  t.quiet = o.quiet;
+  t.flood = o.flood;
+  t.flood_marks = o.flood && !o.quiet && isatty(STDOUT_FILENO) == 1;
+  t.timestamps = o.print_timestamps;
+  t.show_identifier = o.verbose && socket.kind() == SocketKind::Raw;
+  t.three_decimals = o.rtt_three_decimals;
+  t.audible = o.audible;
+  return t;
+}
+
 class PingLoop {
  public:
   PingLoop(const Options& options, const PingTarget& target, IcmpSocket& socket,
@@ -116,15 +127,16 @@ class PingLoop {
         flood_path_(options.interval == Duration::zero() && !options.adaptive),
         // iputils' MIN_USER_INTERVAL_MS for -A: ordinary users are not allowed to flood.
         adaptive_floor_(getuid() == 0 ? Duration::zero() : Duration(std::chrono::milliseconds(2))),
-        marks_(options.flood && !options.quiet && isatty(STDOUT_FILENO) == 1) {
+        names_(target.numeric ? nullptr : std::make_unique<ReverseNames>()),
+        text_(text_settings(options, socket, program), target.address, wall_now, name_lookup(),
+              output_.out, output_.err) {
     const SessionConfig& config = session_.config();
     packet_.resize(kIcmpHeaderSize + config.payload.size());
     build_echo_request(family_, config.identifier, 1, config.payload, packet_);
-    if (!target_.numeric) {
-      names_.emplace();
-      if (target_.reverse_name) names_->remember(target_.address, *target_.reverse_name);
+    if (names_ && target_.reverse_name) {
+      names_->remember(target_.address, *target_.reverse_name);
+      text_.target_name_known();
     }
-    if (!names_ || target_.reverse_name) target_peer_ = peer_text(target_.address);
     output_.out.reserve(kOutputReserve);
   }
 
@@ -135,7 +147,6 @@ class PingLoop {
   void send_due_probes(MonoTime now);
   void send_probe(MonoTime now);
   static constexpr int kAuxPollEvery = 64;
-  void mark(FloodMark m);
   bool wait_and_handle();
   void tick_observer(MonoTime now);
   LoopProgress progress() const;
@@ -152,14 +163,9 @@ class PingLoop {
   void report_unanswered_previous();
   void on_packet(const ReceivedPacket& packet, std::span<const std::uint8_t> bytes, MonoTime now);
   void on_reply(const ReplyEvent& event, MonoTime now);
-  ReplyLine reply_line(const ReplyEvent& event);
   void on_remote_error(const RemoteError& error);
-  void on_icmp_error(const IcmpErrorEvent& event);
   void on_local_error(const LocalError& error);
-  std::string_view peer(const IpAddress& address);
-  AddressText option_address_text();
-  std::string peer_text(const IpAddress& address);
-  std::optional<WallClockTime> stamp(std::optional<KernelTime> kernel);
+  NameLookup name_lookup();
   Summary summary() const;
   std::optional<RttFigures> rtt_figures() const;
 
@@ -173,9 +179,6 @@ class PingLoop {
 
   ProbeSession session_;
   std::optional<SendSchedule> schedule_;  // starts with the first probe, as iputils' clock
-  std::optional<ReverseNames> names_;
-  std::optional<std::string> target_peer_;  // the target's text, once it is final
-  std::string other_peer_;                  // any other address's, for the line being built
 
   std::vector<std::uint8_t> packet_;
   std::unique_ptr<std::uint8_t[]> receive_storage_;
@@ -183,14 +186,10 @@ class PingLoop {
   bool timestamps_;
   bool flood_path_;  // interval 0: a reply makes the next probe due at once
   Duration adaptive_floor_;  // -A: the shortest interval it may choose
-  bool marks_;       // flood marks: -f, not -q, stdout a terminal
   int packets_since_aux_poll_ = 0;
   std::optional<MonoTime> send_blocked_until_;
   std::optional<int> exit_override_;
   std::optional<CaughtSignal> stop_signal_;
-  std::optional<WallClockTime> last_stamp_;  // -D: the latest stamp printed
-  RecordRouteMemory route_memory_;            // -R: "(same route)"
-  std::string options_text_;                  // the options text of the line being built
   // The socket's receive timeout as last set: for which wake-up (nothing: none), and when.
   struct ReceiveTimeout {
     std::optional<MonoTime> until;
@@ -198,6 +197,8 @@ class PingLoop {
   };
   std::optional<ReceiveTimeout> receive_timeout_;  // nothing: not known
   Output output_;
+  std::unique_ptr<ReverseNames> names_;  // none for numeric output
+  TextSink text_;                        // after output_ and names_, which it uses
 };
 
 LoopResult PingLoop::run() {
@@ -227,7 +228,7 @@ LoopResult PingLoop::run() {
     if (stop || exit_override_ || output_closed()) break;
   }
   if (!output_closed()) {
-    output_.out += format_summary(summary());
+    text_.on_summary(summary());
     output_.flush();
   }
   if (observer_ != nullptr) observer_->on_finish(progress());
@@ -331,18 +332,7 @@ bool PingLoop::receive_one_blocking() {
   return false;
 }
 
-// Flood marks are terminal animation ("\b \b" erases a dot): written only to a terminal, so
-// logs and pipes get plain lines.
-void PingLoop::mark(FloodMark m) {
-  if (marks_) output_.out += flood_mark(m);
-}
-
-void PingLoop::print_header() {
-  if (options_.pattern && !options_.quiet) {
-    output_.out += format_pattern_line(options_.pattern->view());
-  }
-  output_.out += format_header(header_line(options_, target_));
-}
+void PingLoop::print_header() { text_.on_header(header_line(options_, target_), options_.pattern); }
 
 void PingLoop::send_due_probes(MonoTime now) {
   if (send_blocked_until_ && now < *send_blocked_until_) return;
@@ -373,7 +363,7 @@ void PingLoop::send_probe(MonoTime now) {
       // compute its RTT with is still to come.
       read_error_queue_once();
     }
-    if (options_.flood) mark(FloodMark::kSent);
+    text_.on_sent();
     return;
   }
   // A hard local error still counts as transmitted (iputils). As iputils' pinger(), the error
@@ -382,11 +372,7 @@ void PingLoop::send_probe(MonoTime now) {
   // wake us for it, since the loop sleeps in a receive that such entries do not fail.
   if (drain_error_queue() > 0) return;
   session_.on_local_error();
-  if (marks_) {
-    mark(FloodMark::kLocalError);
-  } else {
-    output_.err += format_send_error(program_, std::strerror(err));
-  }
+  text_.on_send_failed(err);
 }
 
 // -O: a reply already waiting in the socket is an answer, so it is read first; otherwise the
@@ -396,9 +382,7 @@ void PingLoop::report_unanswered_previous() {
   for (int i = 0; i < kAuxPollEvery && session_.unanswered_previous(); ++i) {
     if (!read_socket_once(/*wait=*/false)) break;
   }
-  if (auto previous = session_.unanswered_previous()) {
-    output_.out += format_no_answer_line(*previous, stamp(std::nullopt));
-  }
+  if (auto previous = session_.unanswered_previous()) text_.on_no_answer_yet(*previous);
 }
 
 bool PingLoop::handle_signals() {
@@ -409,10 +393,7 @@ bool PingLoop::handle_signals() {
       return true;
     }
     if (sig == SIGQUIT) {
-      std::string line = format_status_line(summary().counts, rtt_figures());
-      // "\r" returns to the start of a terminal line; a log file gets the plain line.
-      if (!isatty(STDERR_FILENO) && !line.empty() && line.front() == '\r') line.erase(0, 1);
-      output_.err += line;
+      text_.on_status(summary(), isatty(STDERR_FILENO) == 1);
     } else if (observer_ != nullptr) {
       if (auto code = observer_->on_other_signal(*info)) {
         exit_override_ = *code;
@@ -479,7 +460,9 @@ void PingLoop::on_packet(const ReceivedPacket& packet, std::span<const std::uint
     const ReplyMeta meta{packet.from, packet.truncated, packet.kernel_rx, now};
     if (auto event = session_.on_echo_reply(*reply, parsed.envelope, meta)) on_reply(*event, now);
   } else if (const auto* error = std::get_if<IcmpError>(&parsed.message)) {
-    if (auto event = session_.on_in_band_error(*error, parsed.envelope)) on_icmp_error(*event);
+    if (auto event = session_.on_in_band_error(*error, parsed.envelope)) {
+      text_.on_icmp_error(*event, family_);
+    }
   }
   // Echo requests (our own, seen on loopback), other ICMP and malformed data are not ours.
 }
@@ -493,46 +476,7 @@ void PingLoop::on_reply(const ReplyEvent& event, MonoTime now) {
     }
     if (observer_ != nullptr && event.valid()) observer_->on_valid_reply(event.sequence, *event.rtt, now);
   }
-  if (options_.flood) {
-    if (event.status == ReplyStatus::kFirst) mark(FloodMark::kReply);
-    if (event.status == ReplyStatus::kBadChecksum) mark(FloodMark::kBadChecksum);
-    if (options_.audible && !options_.quiet) output_.out += '\a';
-    return;
-  }
-  if (options_.quiet) return;
-  append_reply_line(output_.out, reply_line(event));
-}
-
-// What iputils prints for a reply, whatever is wrong with it.
-ReplyLine PingLoop::reply_line(const ReplyEvent& event) {
-  ReplyLine line;
-  line.timestamp = stamp(event.received_at);
-  line.icmp_bytes = event.icmp_bytes;
-  line.from = peer(event.from);
-  line.sequence = event.sequence;
-  if (options_.verbose && socket_.kind() == SocketKind::Raw) line.ident = event.identifier;
-  if (event.ttl) line.ttl = *event.ttl;
-  line.rtt_three_decimals = options_.rtt_three_decimals;
-  line.audible = options_.audible;
-  line.rtt = event.rtt;
-  line.bad_checksum = event.status == ReplyStatus::kBadChecksum;
-  if (line.bad_checksum) return line;  // iputils shows nothing else for it
-  line.truncated = event.truncated;
-  line.duplicate = event.status == ReplyStatus::kDuplicate;
-  line.different_address = event.different_address;
-  if (!event.ip_options.empty()) {
-    options_text_ = format_ip_options(event.ip_options, route_memory_, option_address_text());
-    line.ip_options = options_text_;
-  }
-  if (event.mismatch) {
-    DataMismatch dm;
-    dm.index = event.mismatch->index;
-    dm.expected = event.mismatch->expected;
-    dm.actual = event.mismatch->actual;
-    dm.payload.assign(event.payload.begin(), event.payload.end());
-    line.mismatch = std::move(dm);
-  }
-  return line;
+  text_.on_reply(event);
 }
 
 void PingLoop::on_remote_error(const RemoteError& error) {
@@ -541,67 +485,24 @@ void PingLoop::on_remote_error(const RemoteError& error) {
       error.code, error.info, error.offender);
   if (!event) return;
   schedule_->on_error();
-  if (options_.flood) {
-    mark(FloodMark::kIcmpError);
-    return;
-  }
-  on_icmp_error(*event);
-}
-
-void PingLoop::on_icmp_error(const IcmpErrorEvent& event) {
-  if (options_.quiet || options_.flood) return;
-  IcmpErrorLine line;
-  line.timestamp = stamp(std::nullopt);
-  line.origin = event.origin == ErrorOrigin::kInBand ? IcmpErrorOrigin::kInBand
-                                                     : IcmpErrorOrigin::kErrorQueue;
-  line.from = event.from ? std::string(peer(*event.from)) : std::string("?");
-  line.sequence = event.sequence;
-  line.description = describe_icmp(family_, event.type, event.code, event.info);
-  line.bad_checksum = !event.checksum_ok;
-  output_.out += format_icmp_error_line(line);
+  text_.on_icmp_error(*event, family_);
 }
 
 void PingLoop::on_local_error(const LocalError& error) {
   session_.on_local_error();
-  if (marks_) {
-    mark(FloodMark::kLocalError);
-  } else if (error.err == EMSGSIZE) {
-    output_.err += format_local_error_mtu(program_, error.info, family_ == Family::kIpv6);
-  } else {
-    output_.err += format_local_error(program_, std::strerror(error.err));
-  }
+  text_.on_local_error(error.err, error.info, family_);
 }
 
-// The target's text is worked out once, when it can no longer change (numeric output, or its
-// name known before the loop): a reply line then costs no address conversion.
-std::string_view PingLoop::peer(const IpAddress& address) {
-  if (target_peer_ && address == target_.address) return *target_peer_;
-  other_peer_ = peer_text(address);
-  return other_peer_;
-}
-
-// Addresses in -R / -T options print as peers do: numeric, or "name (addr)" once looked up.
-AddressText PingLoop::option_address_text() {
+// Names come from the reverse-lookup worker's cache: nothing until a lookup has finished, so a
+// lookup never stalls the loop.
+NameLookup PingLoop::name_lookup() {
   if (!names_) return {};
-  return [this](const IpAddress& address) { return peer_text(address); };
+  return [this](const IpAddress& address) { return names_->find(address); };
 }
 
-std::string PingLoop::peer_text(const IpAddress& address) {
-  const std::string text = address_text(address);
-  if (!names_) return text;
-  const auto name = names_->find(address);
-  return format_peer(text, name ? std::optional<std::string_view>(*name) : std::nullopt);
-}
 
-// -D: a reply is stamped when the kernel received it, other lines when they are written. A
-// reply read after a line written later can carry the earlier time; printed stamps must never
-// go backwards, so such a stamp is raised to the last one printed.
-std::optional<WallClockTime> PingLoop::stamp(std::optional<KernelTime> kernel) {
-  if (!options_.print_timestamps) return std::nullopt;
-  const WallClockTime at = kernel ? to_wall(*kernel) : wall_now();
-  last_stamp_ = last_stamp_ ? std::max(*last_stamp_, at) : at;
-  return last_stamp_;
-}
+
+
 
 std::optional<RttFigures> PingLoop::rtt_figures() const {
   const auto s = session_.rtt_stats().summary();
