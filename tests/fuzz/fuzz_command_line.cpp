@@ -7,7 +7,7 @@
 // Invariants: no crash, whatever the arguments; a parsed Options value is within every range the
 // options document; an early exit is exit 0 with text on stdout only, or exit 2 with text on
 // stderr only, and an error is one line "<program>: <message>\n", followed by nothing or by
-// the usage text (when no argument itself holds a newline). For the watchdog: parsed options are
+// the usage text (when no argument itself holds a newline), or is iputils' -N keyword list. For the watchdog: parsed options are
 // in range, and the command line better_ping would build from them parses back to them.
 
 #include <chrono>
@@ -107,6 +107,9 @@ void fuzz_ping(CommandFlavor flavor, std::string_view program, std::span<const s
     if (auto error = check_unprivileged_limits(*result, program)) {
       check_error_text(error->stderr_text, program, "", true);
     }
+    if (auto error = check_unprivileged_interval(*result, program)) {
+      check_error_text(error->stderr_text, program, "", true);
+    }
     return;
   }
   const EarlyExit& exit = result.error();
@@ -116,7 +119,9 @@ void fuzz_ping(CommandFlavor flavor, std::string_view program, std::span<const s
     return;
   }
   BP_FUZZ_CHECK(exit.stdout_text.empty() && !exit.stderr_text.empty());
-  if (exit.stderr_text == usage) return;  // -h
+  // -h, and iputils' answers with no message of their own: -N with a wrong keyword lists the
+  // keywords; -T tsprespec with more than 4 hops prints the usage.
+  if (exit.stderr_text == usage || exit.stderr_text == node_info_help_text()) return;
   check_error_text(exit.stderr_text, program, usage, single_line);
 }
 
