@@ -1,6 +1,8 @@
 #include "ping/option_values.h"
 
 #include "ping/decimal_seconds.h"
+#include "shared/seconds_text.h"
+#include "shared/watchdog_command.h"
 
 #include <arpa/inet.h>
 
@@ -15,7 +17,6 @@ using std::chrono::nanoseconds;
 
 constexpr nanoseconds kMaxTimer = std::chrono::milliseconds(2147483647);  // iputils: INT_MAX ms
 constexpr nanoseconds kMaxDeadline = std::chrono::seconds(2147483647);      // iputils: INT_MAX s
-constexpr nanoseconds kMaxWatchdog = std::chrono::seconds(3600);
 
 bool is_blank(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
@@ -90,8 +91,8 @@ Expected<nanoseconds, std::string> parse_watchdog_timeout_option(std::string_vie
   const std::optional<nanoseconds> seconds = parse_seconds(text);
   if (!seconds) return Unexpected{bad};
   // A value so small that it rounds to 0 ns is as useless as 0.
-  if (*seconds > kMaxWatchdog || *seconds <= nanoseconds::zero()) {
-    return Unexpected{bad + ": out of range: 0 < value <= 3600"};
+  if (*seconds > kMaxWatchdogTimeout || *seconds <= nanoseconds::zero()) {
+    return Unexpected{bad + ": out of range: 0 < value <= " + format_seconds(kMaxWatchdogTimeout)};
   }
   return *seconds;
 }

@@ -12,6 +12,7 @@
 #include "ping/usage.h"
 #include "ping/route_probe.h"
 #include "shared/capabilities.h"
+#include "shared/own_executable.h"
 #include "shared/text_file.h"
 
 namespace bp {
@@ -32,12 +33,6 @@ int family_of(AddressFamily f) {
   }
 }
 
-std::string own_path() {
-  char path[4096] = {};
-  const ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
-  return n > 0 ? std::string(path, static_cast<std::size_t>(n)) : std::string("ping");
-}
-
 std::string ping_group_range() {
   std::string range = read_text_file("/proc/sys/net/ipv4/ping_group_range").value_or("?");
   for (char& c : range) {
@@ -54,7 +49,7 @@ std::string privilege_message(const OpenFailure& failure) {
   text += ", datagram socket: ";
   text += std::strerror(failure.dgram_errno);
   text += ". Run it with sudo, or give it the capability once with 'sudo setcap cap_net_raw+p ";
-  text += own_path();
+  text += own_executable_path().value_or("ping");
   text += "', or let your group (gid " + std::to_string(getgid()) +
           ") use ICMP datagram sockets: net.ipv4.ping_group_range is \"" + ping_group_range() + "\"";
   if (read_capability_state().no_new_privs) {

@@ -1,5 +1,9 @@
 #include "ping/usage.h"
 
+#include <chrono>
+
+#include "shared/watchdog_command.h"
+
 #ifndef BP_VERSION
 #define BP_VERSION "unknown"
 #endif
@@ -52,6 +56,7 @@ constexpr std::string_view kOptions =
     "  -w <deadline>      stop after <deadline> seconds (fractions allowed)\n"
     "  -W <timeout>       seconds to wait for replies after the last request (default 10)\n";
 
+static_assert(kMaxWatchdogTimeout == std::chrono::seconds(3600), "the text below says 3600");
 constexpr std::string_view kWatchdogOption =
     "  --watchdog-timeout <seconds>\n"
     "                     stop when no reply came for this long (default 10, fractions\n"

@@ -14,6 +14,7 @@
 
 #include "shared/loopback_pair.h"
 #include "shared/mono_clock.h"
+#include "shared/own_executable.h"
 #include "shared/pidfd.h"
 #include "shared/sys_error.h"
 #include "shared/watchdog_command.h"
@@ -31,17 +32,11 @@ namespace {
 constexpr std::size_t kMaxPendingBytes = 64 * kFrameSize;
 constexpr std::chrono::milliseconds kReapWait{1000};
 
-std::string own_path() {
-  std::array<char, 4096> path{};
-  const ssize_t n = readlink("/proc/self/exe", path.data(), path.size() - 1);
-  return n > 0 ? std::string(path.data(), static_cast<std::size_t>(n)) : std::string();
-}
-
 // The installed better_ping uses only the installed watchdog (whatever else sits in its bin
 // directory); a copy elsewhere, such as the build tree, uses the one beside it first. Never
 // the current directory or $PATH.
 Expected<std::string, std::string> find_watchdog() {
-  const std::string self = own_path();
+  const std::string self = own_executable_path().value_or("");
   const std::string beside = self.substr(0, self.rfind('/') + 1) + "watchdog";
   if (self != BP_INSTALLED_BETTER_PING && access(beside.c_str(), X_OK) == 0) return beside;
   if (access(BP_LIBEXEC_WATCHDOG, X_OK) == 0) return std::string(BP_LIBEXEC_WATCHDOG);

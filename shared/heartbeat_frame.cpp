@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "shared/byte_order.h"
+#include "shared/overloaded.h"
 
 namespace bp {
 namespace {
@@ -31,13 +32,6 @@ constexpr std::uint64_t kMaxNanoseconds =
 constexpr std::uint32_t kMaxPid =
     static_cast<std::uint32_t>(std::numeric_limits<std::int32_t>::max());
 constexpr std::uint32_t kMaxRttMicroseconds = std::numeric_limits<std::uint32_t>::max();
-
-template <typename... F>
-struct Overloaded : F... {
-  using F::operator()...;
-};
-template <typename... F>
-Overloaded(F...) -> Overloaded<F...>;
 
 bool known_type(std::uint8_t type) {
   return type >= static_cast<std::uint8_t>(FrameType::kHello) &&

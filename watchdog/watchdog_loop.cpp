@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "shared/heartbeat_frame.h"
+#include "shared/overloaded.h"
 #include "shared/pidfd.h"
 #include "watchdog/mono_timer.h"
 #include "watchdog/process_group.h"
@@ -44,13 +45,6 @@ void log_line(std::string line) {
   // stderr is gone.
   [[maybe_unused]] const ssize_t n = ::write(STDERR_FILENO, line.data(), line.size());
 }
-
-template <typename... F>
-struct Overloaded : F... {
-  using F::operator()...;
-};
-template <typename... F>
-Overloaded(F...) -> Overloaded<F...>;
 
 WatchdogOutcome fail(const SysError& error) {
   log_line("watchdog: " + error.message());

@@ -150,6 +150,9 @@ std::optional<std::chrono::nanoseconds> parse_seconds(std::string_view text) {
   return std::chrono::nanoseconds(seconds * kNanosPerSecond + nanos);
 }
 
+static_assert(kMaxWatchdogTimeout == std::chrono::seconds(3600), "the usage text says 3600");
+static_assert(kMaxWatchdogGrace == std::chrono::seconds(60), "the usage text says 60");
+
 std::string_view watchdog_usage() {
   return "Usage: watchdog --channel-fd=N --pidfd=M --timeout=SECONDS --target=TEXT [--grace=SECONDS]\n"
          "\n"
