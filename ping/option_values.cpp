@@ -1,6 +1,6 @@
 #include "ping/option_values.h"
 
-#include "ping/decimal_seconds.h"
+#include "shared/decimal_seconds.h"
 #include "shared/seconds_text.h"
 #include "shared/watchdog_command.h"
 
@@ -33,7 +33,9 @@ std::string_view strip_leading_blanks_and_plus(std::string_view text) {
 
 std::string quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
 
-std::optional<nanoseconds> parse_seconds(std::string_view text) {
+// iputils reads seconds with strtod: leading blanks and one '+' are allowed in front of the
+// shared decimal parser.
+std::optional<nanoseconds> parse_option_seconds(std::string_view text) {
   const std::string_view number = strip_leading_blanks_and_plus(text);
   if (number.empty() || number.front() == '+') return std::nullopt;
   return parse_decimal_seconds(number);
@@ -42,7 +44,7 @@ std::optional<nanoseconds> parse_seconds(std::string_view text) {
 // iputils' -i/-W rule (ping_strtod + range check): one message for every failure.
 Expected<nanoseconds, std::string> parse_timer_seconds(std::string_view text,
                                                         std::string_view what) {
-  const std::optional<nanoseconds> seconds = parse_seconds(text);
+  const std::optional<nanoseconds> seconds = parse_option_seconds(text);
   if (!seconds || *seconds < nanoseconds::zero() || *seconds > kMaxTimer) {
     return Unexpected{std::string(what) + ": " + std::string(text)};
   }
@@ -78,7 +80,7 @@ Expected<nanoseconds, std::string> parse_linger_option(std::string_view text) {
 
 Expected<nanoseconds, std::string> parse_deadline_option(std::string_view text) {
   const std::string invalid = "invalid argument: " + quoted(text);
-  const std::optional<nanoseconds> seconds = parse_seconds(text);
+  const std::optional<nanoseconds> seconds = parse_option_seconds(text);
   if (!seconds) return Unexpected{invalid};
   if (*seconds < nanoseconds::zero() || *seconds > kMaxDeadline) {
     return Unexpected{invalid + ": out of range: 0 <= value <= 2147483647"};
@@ -88,7 +90,7 @@ Expected<nanoseconds, std::string> parse_deadline_option(std::string_view text) 
 
 Expected<nanoseconds, std::string> parse_watchdog_timeout_option(std::string_view text) {
   const std::string bad = "bad watchdog timeout: " + std::string(text);
-  const std::optional<nanoseconds> seconds = parse_seconds(text);
+  const std::optional<nanoseconds> seconds = parse_option_seconds(text);
   if (!seconds) return Unexpected{bad};
   // A value so small that it rounds to 0 ns is as useless as 0.
   if (*seconds > kMaxWatchdogTimeout || *seconds <= nanoseconds::zero()) {

@@ -4,7 +4,6 @@
 #include <array>
 #include <charconv>
 #include <cstdint>
-#include <limits>
 
 namespace bp {
 namespace {
@@ -24,7 +23,6 @@ constexpr std::array<OptionName, static_cast<std::size_t>(Option::kCount)> kOpti
     {kGraceOption, Option::kGrace},
 }};
 
-constexpr std::int64_t kNanosPerSecond = 1'000'000'000;
 constexpr int kMinInheritedFd = 3;  // 0, 1 and 2 are stdin, stdout and stderr
 
 std::optional<Option> find_option(std::string_view name) {
@@ -131,23 +129,6 @@ Expected<WatchdogCommand, std::string> parse_watchdog_options(std::span<const st
   }
   if (auto error = check_complete(seen, options)) return Unexpected{std::move(*error)};
   return WatchdogCommand{std::move(options)};
-}
-
-std::optional<std::chrono::nanoseconds> parse_seconds(std::string_view text) {
-  const std::size_t dot = text.find('.');
-  const std::string_view whole = text.substr(0, dot);
-  const std::string_view fraction = dot == std::string_view::npos ? std::string_view{} : text.substr(dot + 1);
-  if (!all_digits(whole)) return std::nullopt;
-  if (dot != std::string_view::npos && (!all_digits(fraction) || fraction.size() > 9)) return std::nullopt;
-
-  std::int64_t seconds = 0;
-  const auto [end, ec] = std::from_chars(whole.data(), whole.data() + whole.size(), seconds);
-  if (ec != std::errc() || end != whole.data() + whole.size()) return std::nullopt;
-  if (seconds > std::numeric_limits<std::int64_t>::max() / kNanosPerSecond - 1) return std::nullopt;
-
-  std::int64_t nanos = 0;
-  for (std::size_t i = 0; i < 9; ++i) nanos = nanos * 10 + (i < fraction.size() ? fraction[i] - '0' : 0);
-  return std::chrono::nanoseconds(seconds * kNanosPerSecond + nanos);
 }
 
 static_assert(kMaxWatchdogTimeout == std::chrono::seconds(3600), "the usage text says 3600");

@@ -12,7 +12,8 @@
 //
 // SECONDS is a plain decimal number with at most 9 decimals ("10", "0.5", "2.000000001"): no
 // sign, exponent or blanks, so it converts to nanoseconds exactly (the Hello frame's timeout
-// must equal it to the nanosecond; format_seconds() writes it that way).
+// must equal it to the nanosecond; format_seconds() writes it that way, parse_seconds() reads
+// it: shared/seconds_text.h).
 // Options take their value after '='; each may be given once. better_ping builds this command
 // line (shared/watchdog_command.h, where the names and the timeout's bound live). Pure code:
 // nothing here looks at the descriptors; the system shell checks what they are.
@@ -56,12 +57,6 @@ using WatchdogCommand = std::variant<WatchdogOptions, ShowWatchdogHelp, ShowWatc
 //   "invalid --timeout '0': expected seconds, 0 < value <= 3600"
 // Without --channel-fd or --pidfd it explains that the program is better_ping's internal helper.
 Expected<WatchdogCommand, std::string> parse_watchdog_options(std::span<const std::string_view> args);
-
-// "0.5" -> 500 ms; nothing for text that is not a plain decimal with at most 9 decimals or that
-// does not fit in nanoseconds.
-std::optional<std::chrono::nanoseconds> parse_seconds(std::string_view text);
-
-// format_seconds() (shared/seconds_text.h) writes what parse_seconds() reads back exactly.
 
 // The text of --help.
 std::string_view watchdog_usage();

@@ -20,10 +20,10 @@
 #include <string>
 #include <string_view>
 
-#include "ping/decimal_seconds.h"
 #include "ping/payload.h"
+#include "shared/decimal_seconds.h"
+#include "shared/seconds_text.h"
 #include "tests/fuzz/fuzz_check.h"
-#include "watchdog/watchdog_options.h"
 
 namespace bp {
 namespace {

@@ -4,8 +4,9 @@
 
 #include <array>
 #include <charconv>
-#include <cmath>
 #include <utility>
+
+#include "shared/decimal_seconds.h"
 
 namespace bp::responder {
 namespace {
@@ -36,15 +37,13 @@ std::optional<std::uint64_t> parse_count(std::string_view text, std::uint64_t ma
   return value;
 }
 
-// Seconds with an optional fraction ("1", "0.5"), at most a day.
-std::optional<std::chrono::nanoseconds> parse_seconds(std::string_view text) {
-  double value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value) ||
-      value <= 0 || value > 86400) {
+// Seconds with an optional fraction ("1", "0.5"), more than 0, at most a day.
+std::optional<std::chrono::nanoseconds> parse_duration(std::string_view text) {
+  const auto value = parse_decimal_seconds(text);
+  if (!value || *value <= std::chrono::nanoseconds::zero() || *value > std::chrono::hours(24)) {
     return std::nullopt;
   }
-  return std::chrono::nanoseconds(static_cast<std::int64_t>(std::llround(value * 1e9)));
+  return value;
 }
 
 std::optional<IpAddress> parse_address(std::string_view text, Family family) {
@@ -134,7 +133,7 @@ Expected<ResponderConfig, std::string> parse_responder_args(
       ok = n && *n >= 1;
       if (ok) config.max_packets = *n;
     } else if (option == "--duration") {
-      const auto d = parse_seconds(value);
+      const auto d = parse_duration(value);
       ok = d.has_value();
       if (ok) config.duration = *d;
     } else {

@@ -1,4 +1,4 @@
-#include "ping/decimal_seconds.h"
+#include "shared/decimal_seconds.h"
 
 #include <cstdint>
 #include <limits>
