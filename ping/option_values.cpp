@@ -184,12 +184,12 @@ Expected<PayloadPattern, std::string> parse_pattern_option(std::string_view text
                     std::string(text.substr(pattern.error().position))};
 }
 
-AddressFamily literal_address_family(std::string_view text) {
+std::optional<Family> literal_address_family(std::string_view text) {
   const std::string copy(text);  // inet_pton wants a terminated string
   unsigned char buffer[16];
-  if (inet_pton(AF_INET, copy.c_str(), buffer) == 1) return AddressFamily::kIpv4;
-  if (inet_pton(AF_INET6, copy.c_str(), buffer) == 1) return AddressFamily::kIpv6;
-  return AddressFamily::kUnspecified;
+  if (inet_pton(AF_INET, copy.c_str(), buffer) == 1) return Family::kIpv4;
+  if (inet_pton(AF_INET6, copy.c_str(), buffer) == 1) return Family::kIpv6;
+  return std::nullopt;
 }
 
 Expected<InterfaceOrSource, std::string> parse_interface_option(std::string_view text) {
@@ -198,15 +198,15 @@ Expected<InterfaceOrSource, std::string> parse_interface_option(std::string_view
   if (text.find(':') != std::string_view::npos) {
     const std::size_t percent = text.find('%');
     const std::string_view address = text.substr(0, percent);
-    if (literal_address_family(address) != AddressFamily::kIpv6) {
+    if (literal_address_family(address) != Family::kIpv6) {
       return Unexpected{"invalid source address: " + std::string(text)};
     }
     result.address = std::string(address);
-    result.address_family = AddressFamily::kIpv6;
+    result.address_family = Family::kIpv6;
     if (percent != std::string_view::npos) result.device = std::string(text.substr(percent + 1));
-  } else if (literal_address_family(text) == AddressFamily::kIpv4) {
+  } else if (literal_address_family(text) == Family::kIpv4) {
     result.address = std::string(text);
-    result.address_family = AddressFamily::kIpv4;
+    result.address_family = Family::kIpv4;
   } else {
     result.device = std::string(text);
   }

@@ -69,7 +69,7 @@ NodeInfoRequest parse_node_info_option(std::string_view text);
 // The keyword list iputils prints for "-N help" (stdout) and a wrong keyword (stderr).
 std::string_view node_info_help_text();
 
-// Family of a numeric address literal (inet_pton rules), kUnspecified for anything else.
-AddressFamily literal_address_family(std::string_view text);
+// Family of a numeric address literal (inet_pton rules), nothing for anything else.
+std::optional<Family> literal_address_family(std::string_view text);
 
 }  // namespace bp

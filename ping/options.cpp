@@ -35,8 +35,8 @@ class CommandLineParser {
       : flavor_(flavor), program_(program), args_(args) {}
 
   ParseResult run() {
-    if (program_.ends_with('4')) options_.family = AddressFamily::kIpv4;
-    if (program_.ends_with('6')) options_.family = AddressFamily::kIpv6;
+    if (program_.ends_with('4')) options_.family = Family::kIpv4;
+    if (program_.ends_with('6')) options_.family = Family::kIpv6;
     for (index_ = 0; index_ < args_.size(); ++index_) {
       const std::string_view arg = args_[index_];
       if (operands_only_ || arg.size() < 2 || arg[0] != '-') {
@@ -80,8 +80,8 @@ class CommandLineParser {
     return std::nullopt;
   }
 
-  std::optional<EarlyExit> set_family(AddressFamily family) {
-    if (options_.family != AddressFamily::kUnspecified && options_.family != family) {
+  std::optional<EarlyExit> set_family(Family family) {
+    if (options_.family && options_.family != family) {
       return error_exit(program_, "only one -4 or -6 option may be specified");
     }
     options_.family = family;
@@ -91,8 +91,8 @@ class CommandLineParser {
   std::optional<EarlyExit> apply_flag(char letter) {
     switch (letter) {
       case '3': options_.rtt_three_decimals = true; return std::nullopt;
-      case '4': return set_family(AddressFamily::kIpv4);
-      case '6': return set_family(AddressFamily::kIpv6);
+      case '4': return set_family(Family::kIpv4);
+      case '6': return set_family(Family::kIpv6);
       case 'a': options_.audible = true; return std::nullopt;
       case 'A': options_.adaptive = true; return std::nullopt;
       case 'b': options_.allow_broadcast = true; return std::nullopt;
@@ -270,8 +270,8 @@ class CommandLineParser {
       options_.numeric = true;
       if (!options_.interval_given) options_.interval = nanoseconds{0};
     }
-    AddressFamily family = literal_address_family(options_.destination);
-    if (family == AddressFamily::kUnspecified) family = options_.family;
+    std::optional<Family> family = literal_address_family(options_.destination);
+    if (!family) family = options_.family;
     if (std::optional<EarlyExit> too_big = check_payload_size(options_, family, program_)) {
       return Unexpected{std::move(*too_big)};
     }
@@ -351,11 +351,11 @@ std::optional<EarlyExit> check_unprivileged_interval(const Options& options,
   return std::nullopt;
 }
 
-std::size_t max_payload_size(AddressFamily family) {
-  return family == AddressFamily::kIpv4 ? kMaxIpv4Payload : kMaxIpv6Payload;
+std::size_t max_payload_size(std::optional<Family> family) {
+  return family == Family::kIpv4 ? kMaxIpv4Payload : kMaxIpv6Payload;
 }
 
-std::optional<EarlyExit> check_payload_size(const Options& options, AddressFamily resolved,
+std::optional<EarlyExit> check_payload_size(const Options& options, std::optional<Family> resolved,
                                             std::string_view program) {
   const std::size_t max = max_payload_size(resolved);
   if (options.payload_size <= max) return std::nullopt;

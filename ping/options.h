@@ -22,12 +22,11 @@
 #include <string_view>
 #include <vector>
 
+#include "ping/ip_address.h"
 #include "ping/payload.h"
 #include "shared/expected.h"
 
 namespace bp {
-
-enum class AddressFamily { kUnspecified, kIpv4, kIpv6 };
 
 // Which program is parsing: better_ping accepts --watchdog-timeout, ping rejects it.
 enum class CommandFlavor { kPing, kBetterPing };
@@ -37,7 +36,7 @@ enum class CommandFlavor { kPing, kBetterPing };
 struct InterfaceOrSource {
   std::string text;                                        // as given
   std::string address;                                     // numeric source address, or empty
-  AddressFamily address_family = AddressFamily::kUnspecified;  // of `address`
+  std::optional<Family> address_family;                    // of `address`
   std::string device;                                      // interface name, or empty
 };
 
@@ -49,7 +48,7 @@ enum class PmtuDiscovery { kDo, kDont, kWant, kProbe };
 enum class TimestampKind { kTsOnly, kTsAndAddr, kTsPrespec };
 
 struct Options {
-  AddressFamily family = AddressFamily::kUnspecified;       // -4 / -6 (or argv[0] "ping4"/"ping6")
+  std::optional<Family> family;                              // -4 / -6 (or argv[0] "ping4"/"ping6")
   std::optional<std::int64_t> count;                         // -c, 1..LONG_MAX; none = no limit
   std::chrono::nanoseconds interval = std::chrono::seconds{1};  // -i; 0 with -f unless -i given
   bool interval_given = false;                               // -i was on the command line
@@ -132,10 +131,10 @@ std::optional<EarlyExit> check_unprivileged_interval(const Options& options,
                                                      std::string_view program);
 
 // Largest payload for a family: 65507 for IPv4 (65535 - 20 - 8), 65527 for IPv6 (65535 - 8);
-// kUnspecified gives the larger. The parser already applies the limit of -4/-6 or of a
+// no family gives the larger. The parser already applies the limit of -4/-6 or of a
 // numeric destination; call this after resolving a name to catch an IPv4 result.
-std::size_t max_payload_size(AddressFamily family);
-std::optional<EarlyExit> check_payload_size(const Options& options, AddressFamily resolved,
+std::size_t max_payload_size(std::optional<Family> family);
+std::optional<EarlyExit> check_payload_size(const Options& options, std::optional<Family> resolved,
                                             std::string_view program);
 
 }  // namespace bp

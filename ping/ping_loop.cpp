@@ -538,7 +538,7 @@ HeaderLine header_line(const Options& options, const PingTarget& target) {
   const bool v6 = target.address.family == Family::kIpv6;
   HeaderLine header;
   header.host = target.name;
-  header.family = v6 ? AddressFamily::kIpv6 : AddressFamily::kIpv4;
+  header.family = target.address.family;
   // iputils 20221126 shows the IPv6 destination as it shows a peer ("name (addr)").
   const std::string address = address_text(target.address);
   header.address = v6 && !target.numeric && target.reverse_name

@@ -25,12 +25,10 @@ EarlyExit error_exit(std::string_view program, const std::string& message) {
   return e;
 }
 
-int family_of(AddressFamily f) {
-  switch (f) {
-    case AddressFamily::kIpv4: return AF_INET;
-    case AddressFamily::kIpv6: return AF_INET6;
-    default: return AF_UNSPEC;
-  }
+// The socket API's name for -4 / -6 (AF_* values appear only where the system is called).
+int family_of(std::optional<Family> f) {
+  if (!f) return AF_UNSPEC;
+  return *f == Family::kIpv6 ? AF_INET6 : AF_INET;
 }
 
 std::string ping_group_range() {
@@ -184,9 +182,7 @@ Expected<PingSetup, EarlyExit> prepare_ping(CommandFlavor flavor, std::string_vi
   }
   auto target = resolve(options, program);
   if (!target) return Unexpected{target.error()};
-  const AddressFamily resolved_family =
-      target->address.family == Family::kIpv6 ? AddressFamily::kIpv6 : AddressFamily::kIpv4;
-  if (auto e = check_payload_size(options, resolved_family, program)) return Unexpected{*e};
+  if (auto e = check_payload_size(options, target->address.family, program)) return Unexpected{*e};
 
   if (auto e = add_route_source(options, *target)) return Unexpected{error_exit(program, *e)};
   if (getuid() != 0) {

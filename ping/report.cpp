@@ -87,7 +87,7 @@ std::string format_pattern_line(std::span<const std::uint8_t> pattern) {
 }
 
 std::string format_header(const HeaderLine& header) {
-  const bool v6 = header.family == AddressFamily::kIpv6;
+  const bool v6 = header.family == Family::kIpv6;
   // Debian's iputils 20221126 writes no space before the IPv6 parenthesis (ping6_common.c), and
   // parsers such as jc depend on it; IPv4 has always had the space.
   std::string text = "PING " + header.host + (v6 ? "(" : " (") + header.address + ") ";

@@ -51,7 +51,7 @@ std::string format_pattern_line(std::span<const std::uint8_t> pattern);
 struct HeaderLine {
   std::string host;        // as given on the command line (or its canonical name)
   std::string address;     // numeric address of the destination (IPv6: the peer text)
-  AddressFamily family = AddressFamily::kIpv4;  // kIpv6 selects the IPv6 layout
+  Family family = Family::kIpv4;  // kIpv6 selects the IPv6 layout
   std::size_t payload_size = 56;
   // -I: the numeric source address and the device name (empty for an address-only -I).
   // When set, iputils inserts "from SRC DEV: ".

@@ -71,13 +71,13 @@ void check_options(const Options& o, CommandFlavor flavor, std::span<const std::
   BP_FUZZ_CHECK(!o.count || *o.count >= 1);
   BP_FUZZ_CHECK(o.preload >= 1 && o.preload <= 65536);
   // The size limit of -4/-6 or of a numeric destination is applied already.
-  const AddressFamily literal = literal_address_family(o.destination);
-  const AddressFamily family = literal != AddressFamily::kUnspecified ? literal : o.family;
+  const std::optional<Family> literal = literal_address_family(o.destination);
+  const std::optional<Family> family = literal ? literal : o.family;
   BP_FUZZ_CHECK(o.payload_size <= max_payload_size(family));
   if (const auto& source = o.interface_or_source) {
-    BP_FUZZ_CHECK(source->address.empty() == (source->address_family == AddressFamily::kUnspecified));
+    BP_FUZZ_CHECK(source->address.empty() == (source->address_family == std::nullopt));
     BP_FUZZ_CHECK(!source->address.empty() || source->device == source->text);
-    BP_FUZZ_CHECK(source->address_family == AddressFamily::kUnspecified ||
+    BP_FUZZ_CHECK(source->address_family == std::nullopt ||
                   literal_address_family(source->address) == source->address_family);
   }
   BP_FUZZ_CHECK(o.interval >= nanoseconds::zero() && o.interval <= milliseconds(INT_MAX));
@@ -99,7 +99,7 @@ void fuzz_ping(CommandFlavor flavor, std::string_view program, std::span<const s
   const std::string usage = usage_text(flavor, program);
   if (result) {
     check_options(*result, flavor, args);
-    for (AddressFamily family : {AddressFamily::kIpv4, AddressFamily::kIpv6}) {
+    for (Family family : {Family::kIpv4, Family::kIpv6}) {
       if (auto error = check_payload_size(*result, family, program)) {
         check_error_text(error->stderr_text, program, "", true);
       }

@@ -53,7 +53,7 @@ std::string error_of(std::initializer_list<std::string_view> args,
 TEST(PingOptions, DefaultsMatchIputils) {
   const Options o = parsed({"127.0.0.1"});
   EXPECT_EQ(o.destination, "127.0.0.1");
-  EXPECT_EQ(o.family, AddressFamily::kUnspecified);
+  EXPECT_EQ(o.family, std::nullopt);
   EXPECT_FALSE(o.count.has_value());
   EXPECT_EQ(o.interval, seconds{1});
   EXPECT_FALSE(o.interval_given);
@@ -96,10 +96,10 @@ TEST(PingOptions, DoubleDashEndsOptions) {
 }
 
 TEST(PingOptions, FamilyFromFlagOrProgramName) {
-  EXPECT_EQ(parsed({"-4", "127.0.0.1"}).family, AddressFamily::kIpv4);
-  EXPECT_EQ(parsed({"-6", "::1"}).family, AddressFamily::kIpv6);
-  EXPECT_EQ(parse({"::1"}, CommandFlavor::kPing, "ping6")->family, AddressFamily::kIpv6);
-  EXPECT_EQ(parse({"-4", "-4", "127.0.0.1"})->family, AddressFamily::kIpv4);
+  EXPECT_EQ(parsed({"-4", "127.0.0.1"}).family, Family::kIpv4);
+  EXPECT_EQ(parsed({"-6", "::1"}).family, Family::kIpv6);
+  EXPECT_EQ(parse({"::1"}, CommandFlavor::kPing, "ping6")->family, Family::kIpv6);
+  EXPECT_EQ(parse({"-4", "-4", "127.0.0.1"})->family, Family::kIpv4);
 }
 
 TEST(PingOptions, SecondsAreParsedWithoutLocaleAndExactly) {
@@ -145,11 +145,11 @@ TEST(PingOptions, InterfaceOrSourceIsClassifiedLikeIputils) {
   EXPECT_EQ(device.address, "");
   const InterfaceOrSource v4 = *parsed({"-I", "127.0.0.1", "127.0.0.1"}).interface_or_source;
   EXPECT_EQ(v4.address, "127.0.0.1");
-  EXPECT_EQ(v4.address_family, AddressFamily::kIpv4);
+  EXPECT_EQ(v4.address_family, Family::kIpv4);
   EXPECT_EQ(v4.device, "");
   const InterfaceOrSource v6 = *parsed({"-I", "fe80::1%veth0", "::1"}).interface_or_source;
   EXPECT_EQ(v6.address, "fe80::1");
-  EXPECT_EQ(v6.address_family, AddressFamily::kIpv6);
+  EXPECT_EQ(v6.address_family, Family::kIpv6);
   EXPECT_EQ(v6.device, "veth0");
   EXPECT_EQ(error_of({"-I", "fe80::zz", "::1"}), "ping: invalid source address: fe80::zz\n");
 }
@@ -189,10 +189,10 @@ TEST(PingOptionErrors, PayloadSizeLimitDependsOnFamily) {
             "ping: invalid -s value: '70000': out of range: 0 <= value <= 65527\n");
   // A name that resolved to IPv4 is checked again by the caller.
   const Options name = parsed({"-s", "65520", "localhost"});
-  const std::optional<EarlyExit> after = check_payload_size(name, AddressFamily::kIpv4, "ping");
+  const std::optional<EarlyExit> after = check_payload_size(name, Family::kIpv4, "ping");
   ASSERT_TRUE(after.has_value());
   EXPECT_EQ(after->stderr_text, "ping: invalid -s value: '65520': out of range: 0 <= value <= 65507\n");
-  EXPECT_FALSE(check_payload_size(name, AddressFamily::kIpv6, "ping").has_value());
+  EXPECT_FALSE(check_payload_size(name, Family::kIpv6, "ping").has_value());
 }
 
 TEST(PingOptionErrors, TimesOutOfRangeOrMalformed) {
@@ -437,9 +437,9 @@ TEST(OptionValues, IntegersAcceptLeadingBlanksAndPlusLikeStrtol) {
 }
 
 TEST(OptionValues, LiteralAddressFamily) {
-  EXPECT_EQ(literal_address_family("198.18.0.1"), AddressFamily::kIpv4);
-  EXPECT_EQ(literal_address_family("2001:db8::1"), AddressFamily::kIpv6);
-  EXPECT_EQ(literal_address_family("localhost"), AddressFamily::kUnspecified);
+  EXPECT_EQ(literal_address_family("198.18.0.1"), Family::kIpv4);
+  EXPECT_EQ(literal_address_family("2001:db8::1"), Family::kIpv6);
+  EXPECT_EQ(literal_address_family("localhost"), std::nullopt);
 }
 
 TEST(ProgramName, BasenameOfArgvZero) {
@@ -511,7 +511,7 @@ TEST(IputilsFlags, CheckPingsCommandLineParses) {
   const Options o = parsed_ok({"-4", "-n", "-U", "-w", "10", "-c", "5", "198.18.0.2"});
   EXPECT_TRUE(o.user_latency);
   EXPECT_TRUE(o.numeric);
-  EXPECT_EQ(o.family, AddressFamily::kIpv4);
+  EXPECT_EQ(o.family, Family::kIpv4);
   EXPECT_EQ(o.count, 5);
   EXPECT_EQ(o.destination, "198.18.0.2");
 }

@@ -89,7 +89,7 @@ TEST(RttFormat, ThreeDecimalsOptionNeverRounds) {
 // ---- header, pattern, timestamp ----
 
 TEST(Header, Ipv4ShowsPayloadAndIpPacketSize) {
-  HeaderLine header{"127.0.0.1", "127.0.0.1", AddressFamily::kIpv4, 56, std::nullopt, "", std::nullopt, 0};
+  HeaderLine header{"127.0.0.1", "127.0.0.1", Family::kIpv4, 56, std::nullopt, "", std::nullopt, 0};
   EXPECT_EQ(format_header(header), "PING 127.0.0.1 (127.0.0.1) 56(84) bytes of data.\n");
   header.payload_size = 4;
   EXPECT_EQ(format_header(header), "PING 127.0.0.1 (127.0.0.1) 4(32) bytes of data.\n");
@@ -98,24 +98,24 @@ TEST(Header, Ipv4ShowsPayloadAndIpPacketSize) {
 }
 
 TEST(Header, NameAndAddressDiffer) {
-  const HeaderLine header{"localhost", "127.0.0.1", AddressFamily::kIpv4, 56, std::nullopt, "", std::nullopt, 0};
+  const HeaderLine header{"localhost", "127.0.0.1", Family::kIpv4, 56, std::nullopt, "", std::nullopt, 0};
   EXPECT_EQ(format_header(header), "PING localhost (127.0.0.1) 56(84) bytes of data.\n");
 }
 
 TEST(Header, Ipv6UsesDebianIputilsFormWithoutASpace) {
   // Debian's iputils 20221126 prints "PING ::1(::1) 56 data bytes"; jc --ping needs that form
   // (with the space it reads the destination as "56"). ping-anchors.md 2.3.
-  const HeaderLine header{"::1", "::1", AddressFamily::kIpv6, 56, std::nullopt, "", std::nullopt, 0};
+  const HeaderLine header{"::1", "::1", Family::kIpv6, 56, std::nullopt, "", std::nullopt, 0};
   EXPECT_EQ(format_header(header), "PING ::1(::1) 56 data bytes\n");
 }
 
 TEST(Header, Ipv6ShowsTheReverseNameInsideTheParenthesesAsIputils) {
-  const HeaderLine header{"localhost", "localhost (::1)", AddressFamily::kIpv6, 56, std::nullopt, "", std::nullopt, 0};
+  const HeaderLine header{"localhost", "localhost (::1)", Family::kIpv6, 56, std::nullopt, "", std::nullopt, 0};
   EXPECT_EQ(format_header(header), "PING localhost(localhost (::1)) 56 data bytes\n");
 }
 
 TEST(Header, Ipv6FlowLabelFollowsTheAddress) {
-  HeaderLine header{"::1", "::1", AddressFamily::kIpv6, 56, std::nullopt, "", std::nullopt, 0};
+  HeaderLine header{"::1", "::1", Family::kIpv6, 56, std::nullopt, "", std::nullopt, 0};
   header.flow_label = 0x12345;
   EXPECT_EQ(format_header(header), "PING ::1(::1) , flow 0x12345, 56 data bytes\n");
   header.flow_label = 0xab;
@@ -123,17 +123,17 @@ TEST(Header, Ipv6FlowLabelFollowsTheAddress) {
 }
 
 TEST(Header, Ipv4IpOptionsCountInThePacketSize) {
-  HeaderLine header{"127.0.0.1", "127.0.0.1", AddressFamily::kIpv4, 56, std::nullopt, "", std::nullopt, 0};
+  HeaderLine header{"127.0.0.1", "127.0.0.1", Family::kIpv4, 56, std::nullopt, "", std::nullopt, 0};
   header.ip_options_size = 40;  // -R: iputils' whole option space
   EXPECT_EQ(format_header(header), "PING 127.0.0.1 (127.0.0.1) 56(124) bytes of data.\n");
 }
 
 TEST(Header, InterfaceOptionAddsSourceAndDevice) {
-  HeaderLine header{"127.0.0.1", "127.0.0.1", AddressFamily::kIpv4, 56, "127.0.0.1", "lo", std::nullopt, 0};
+  HeaderLine header{"127.0.0.1", "127.0.0.1", Family::kIpv4, 56, "127.0.0.1", "lo", std::nullopt, 0};
   EXPECT_EQ(format_header(header), "PING 127.0.0.1 (127.0.0.1) from 127.0.0.1 lo: 56(84) bytes of data.\n");
   header.device = "";  // -I 127.0.0.1: iputils keeps the space before the colon
   EXPECT_EQ(format_header(header), "PING 127.0.0.1 (127.0.0.1) from 127.0.0.1 : 56(84) bytes of data.\n");
-  const HeaderLine v6{"::1", "::1", AddressFamily::kIpv6, 56, "::1", "lo", std::nullopt, 0};
+  const HeaderLine v6{"::1", "::1", Family::kIpv6, 56, "::1", "lo", std::nullopt, 0};
   EXPECT_EQ(format_header(v6), "PING ::1(::1) from ::1 lo: 56 data bytes\n");
 }
 
