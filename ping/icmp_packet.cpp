@@ -4,7 +4,7 @@
 
 #include "ping/ip_header.h"
 #include "shared/byte_order.h"
-#include "shared/checksum.h"
+#include "ping/checksum.h"
 #include "shared/expected.h"
 
 namespace bp {

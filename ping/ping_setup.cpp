@@ -12,7 +12,7 @@
 #include "ping/usage.h"
 #include "ping/route_probe.h"
 #include "shared/capabilities.h"
-#include "shared/own_executable.h"
+#include "ping/own_executable.h"
 #include "shared/text_file.h"
 
 namespace bp {

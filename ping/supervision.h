@@ -9,7 +9,7 @@
 #include "ping/ping_loop.h"
 #include "ping/service_status.h"
 #include "ping/watchdog_link.h"
-#include "shared/systemd_notify.h"
+#include "ping/systemd_notify.h"
 
 namespace bp {
 

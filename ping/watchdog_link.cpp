@@ -12,9 +12,9 @@
 #include <cstring>
 #include <vector>
 
-#include "shared/loopback_pair.h"
+#include "ping/loopback_pair.h"
 #include "shared/mono_clock.h"
-#include "shared/own_executable.h"
+#include "ping/own_executable.h"
 #include "shared/pidfd.h"
 #include "shared/sys_error.h"
 #include "shared/watchdog_command.h"

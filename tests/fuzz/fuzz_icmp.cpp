@@ -28,7 +28,7 @@
 #include "ping/ip_header.h"
 #include "ping/ip_options.h"
 #include "shared/byte_order.h"
-#include "shared/checksum.h"
+#include "ping/checksum.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace bp {

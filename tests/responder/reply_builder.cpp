@@ -4,7 +4,7 @@
 #include <limits>
 
 #include "shared/byte_order.h"
-#include "shared/checksum.h"
+#include "ping/checksum.h"
 
 namespace bp::responder {
 namespace {

@@ -9,7 +9,7 @@
 
 #include "ping/icmp_error_text.h"
 #include "ping/ip_header.h"
-#include "shared/checksum.h"
+#include "ping/checksum.h"
 #include "tests/unit/hex.h"
 
 namespace bp {

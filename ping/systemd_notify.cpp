@@ -1,4 +1,4 @@
-#include "shared/systemd_notify.h"
+#include "ping/systemd_notify.h"
 
 #include <dlfcn.h>
 #include <systemd/sd-daemon.h>

@@ -1,4 +1,4 @@
-#include "shared/loopback_pair.h"
+#include "ping/loopback_pair.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

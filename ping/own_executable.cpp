@@ -1,4 +1,4 @@
-#include "shared/own_executable.h"
+#include "ping/own_executable.h"
 
 #include <unistd.h>
 

@@ -1,4 +1,4 @@
-#include "shared/checksum.h"
+#include "ping/checksum.h"
 
 #include <gtest/gtest.h>
 
