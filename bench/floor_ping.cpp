@@ -6,10 +6,10 @@
 // Each probe does only what any ping must, the way iputils does it: one echo request built
 // and checksummed, one blocking receive bounded by a fixed SO_RCVTIMEO of INTERVAL (so, like
 // iputils, the schedule drifts), the reply matched by identifier and sequence, one "-D" style
-// line written to stdout. The socket is our ping's, set up the same way (ping/icmp_socket.h:
+// line written to stdout. The socket is our ping's, set up the same way (ping/net/icmp_socket.h:
 // ICMP and identifier filters in the kernel, so other pings' replies never wake it) but
 // without time stamps. With --heartbeat, one 32-byte frame per reply goes on a loopback
-// TCP connection set up as better_ping's channel is (ping/loopback_pair.h); its other end
+// TCP connection set up as better_ping's channel is (ping/supervise/loopback_pair.h); its other end
 // stays open in this process and is never read, like a watchdog that never wakes and costs
 // nothing. No RTT statistics, no transmit time stamp, no payload check, no duplicate table:
 // whatever better_ping spends above floor_ping --heartbeat is the price of those, and of the
@@ -29,9 +29,9 @@
 #include <span>
 #include <string_view>
 
-#include "ping/icmp_socket.h"
-#include "ping/checksum.h"
-#include "ping/loopback_pair.h"
+#include "ping/net/icmp_socket.h"
+#include "ping/packet/checksum.h"
+#include "ping/supervise/loopback_pair.h"
 
 namespace {
 

@@ -1,6 +1,6 @@
 #pragma once
 // The watchdog's command line, the contract between the two programs: better_ping writes it
-// (ping/watchdog_link.cpp) and the watchdog reads it (watchdog/watchdog_options.h, which
+// (ping/supervise/watchdog_link.cpp) and the watchdog reads it (watchdog/watchdog_options.h, which
 // documents each option and its range):
 //
 //   watchdog --channel-fd=N --pidfd=M --timeout=SECONDS --target=TEXT [--grace=SECONDS]

@@ -20,9 +20,9 @@
 #include <variant>
 #include <vector>
 
-#include "ping/option_values.h"
-#include "ping/options.h"
-#include "ping/usage.h"
+#include "ping/cli/option_values.h"
+#include "ping/cli/options.h"
+#include "ping/cli/usage.h"
 #include "shared/watchdog_command.h"
 #include "tests/fuzz/fuzz_check.h"
 #include "watchdog/watchdog_options.h"

@@ -23,12 +23,12 @@
 #include <string>
 #include <variant>
 
-#include "ping/icmp_error_text.h"
-#include "ping/icmp_packet.h"
-#include "ping/ip_header.h"
-#include "ping/ip_options.h"
+#include "ping/packet/icmp_error_text.h"
+#include "ping/packet/icmp_packet.h"
+#include "ping/packet/ip_header.h"
+#include "ping/packet/ip_options.h"
 #include "shared/byte_order.h"
-#include "ping/checksum.h"
+#include "ping/packet/checksum.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace bp {

@@ -20,7 +20,7 @@
 #include <string>
 #include <string_view>
 
-#include "ping/payload.h"
+#include "ping/packet/payload.h"
 #include "shared/decimal_seconds.h"
 #include "shared/seconds_text.h"
 #include "tests/fuzz/fuzz_check.h"

@@ -21,7 +21,7 @@
 #include <string_view>
 #include <vector>
 
-#include "ping/targets_file.h"
+#include "ping/cli/targets_file.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace bp {

@@ -18,7 +18,7 @@
 #include <string_view>
 
 #include "shared/heartbeat_frame.h"
-#include "ping/loopback_pair.h"
+#include "ping/supervise/loopback_pair.h"
 #include "shared/mono_time.h"
 #include "shared/pidfd.h"
 #include "shared/signals.h"

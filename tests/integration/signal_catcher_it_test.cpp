@@ -1,8 +1,8 @@
-// SignalCatcher (shared/signal_catcher.h) against the real kernel: what it records, in which
+// SignalCatcher (ping/app/signal_catcher.h) against the real kernel: what it records, in which
 // order, and the window it closes (a signal between "nothing pending" and the receive). No
 // network and no privilege: a UDP socket on loopback that nobody writes to.
 
-#include "shared/signal_catcher.h"
+#include "ping/app/signal_catcher.h"
 
 #include <gtest/gtest.h>
 #include <netinet/in.h>

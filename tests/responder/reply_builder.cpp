@@ -4,7 +4,7 @@
 #include <limits>
 
 #include "shared/byte_order.h"
-#include "ping/checksum.h"
+#include "ping/packet/checksum.h"
 
 namespace bp::responder {
 namespace {

@@ -57,7 +57,7 @@
 #include <span>
 #include <vector>
 
-#include "ping/ip_address.h"
+#include "ping/packet/ip_address.h"
 #include "tests/responder/responder_config.h"
 
 namespace bp::responder {

@@ -14,7 +14,7 @@
 #include <string>
 #include <string_view>
 
-#include "ping/ip_address.h"
+#include "ping/packet/ip_address.h"
 #include "shared/expected.h"
 
 namespace bp::responder {

@@ -1,4 +1,4 @@
-#include "ping/checksum.h"
+#include "ping/packet/checksum.h"
 
 #include <gtest/gtest.h>
 

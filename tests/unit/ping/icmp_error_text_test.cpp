@@ -1,4 +1,4 @@
-#include "ping/icmp_error_text.h"
+#include "ping/packet/icmp_error_text.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "ping/icmp_packet.h"
+#include "ping/packet/icmp_packet.h"
 
 #include <gtest/gtest.h>
 
@@ -7,9 +7,9 @@
 #include <initializer_list>
 #include <vector>
 
-#include "ping/icmp_error_text.h"
-#include "ping/ip_header.h"
-#include "ping/checksum.h"
+#include "ping/packet/icmp_error_text.h"
+#include "ping/packet/ip_header.h"
+#include "ping/packet/checksum.h"
 #include "tests/unit/hex.h"
 
 namespace bp {

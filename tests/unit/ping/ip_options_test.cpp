@@ -1,4 +1,4 @@
-#include "ping/ip_options.h"
+#include "ping/packet/ip_options.h"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "ping/ip_header.h"
+#include "ping/packet/ip_header.h"
 #include "tests/unit/hex.h"
 
 namespace bp {

@@ -1,4 +1,4 @@
-#include "ping/kernel_stamps.h"
+#include "ping/engine/kernel_stamps.h"
 
 #include <gtest/gtest.h>
 

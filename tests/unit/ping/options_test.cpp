@@ -1,4 +1,4 @@
-#include "ping/options.h"
+#include "ping/cli/options.h"
 
 #include <gtest/gtest.h>
 
@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "ping/option_values.h"
-#include "ping/usage.h"
+#include "ping/cli/option_values.h"
+#include "ping/cli/usage.h"
 
 // Error texts: the expected lines were printed by Debian's iputils-ping 20221126 for the same
 // arguments (destination 127.0.0.1), or come from iputils HEAD's source where noted. The exit

@@ -1,4 +1,4 @@
-#include "ping/payload.h"
+#include "ping/packet/payload.h"
 
 #include <gtest/gtest.h>
 

@@ -1,14 +1,14 @@
 // ProbeSession: the events a target's packets become, for every kind of reply and error, with
 // literal times (no clock, no socket).
 
-#include "ping/probe_session.h"
+#include "ping/engine/probe_session.h"
 
 #include <gtest/gtest.h>
 
 #include <array>
 #include <vector>
 
-#include "ping/payload.h"
+#include "ping/packet/payload.h"
 
 namespace bp {
 namespace {

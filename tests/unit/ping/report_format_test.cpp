@@ -1,4 +1,4 @@
-#include "ping/report_format.h"
+#include "ping/output/report_format.h"
 
 #include <gtest/gtest.h>
 

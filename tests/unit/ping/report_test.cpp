@@ -1,4 +1,4 @@
-#include "ping/report.h"
+#include "ping/output/report.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "ping/rtt_stats.h"
+#include "ping/stats/rtt_stats.h"
 
 #include <gtest/gtest.h>
 

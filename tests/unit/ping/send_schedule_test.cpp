@@ -1,12 +1,12 @@
-#include "ping/send_schedule.h"
+#include "ping/engine/send_schedule.h"
 
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <cstdint>
 
-#include "ping/rtt_stats.h"
-#include "ping/sequence_tracker.h"
+#include "ping/stats/rtt_stats.h"
+#include "ping/engine/sequence_tracker.h"
 
 namespace bp {
 namespace {

@@ -1,4 +1,4 @@
-#include "ping/sequence_tracker.h"
+#include "ping/engine/sequence_tracker.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "ping/service_status.h"
+#include "ping/output/service_status.h"
 
 #include <gtest/gtest.h>
 

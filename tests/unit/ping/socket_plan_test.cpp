@@ -1,8 +1,8 @@
-// The socket options each command-line option turns into (ping/socket_plan.h): what reaches
+// The socket options each command-line option turns into (ping/net/socket_plan.h): what reaches
 // setsockopt() decides what the probes look like on the wire (-M do: the DF bit; -m: the mark
 // that firewall and routing rules match; -R / -T: the IPv4 options).
 
-#include "ping/socket_plan.h"
+#include "ping/net/socket_plan.h"
 
 #include <gtest/gtest.h>
 #include <netinet/in.h>

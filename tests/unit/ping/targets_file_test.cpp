@@ -1,4 +1,4 @@
-#include "ping/targets_file.h"
+#include "ping/cli/targets_file.h"
 
 #include <gtest/gtest.h>
 

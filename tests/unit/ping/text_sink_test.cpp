@@ -1,7 +1,7 @@
 // TextSink: iputils' text from a session's events, as golden strings. The wall clock and the
 // reverse names are the test's own (no clock, no lookups).
 
-#include "ping/text_sink.h"
+#include "ping/output/text_sink.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "ping/timer_wheel.h"
+#include "ping/engine/timer_wheel.h"
 
 #include <gtest/gtest.h>
 

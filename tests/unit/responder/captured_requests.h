@@ -7,7 +7,7 @@
 #include <array>
 #include <cstdint>
 
-#include "ping/ip_address.h"
+#include "ping/packet/ip_address.h"
 #include "tests/responder/reply_builder.h"
 #include "tests/unit/hex.h"
 

@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "ping/checksum.h"
+#include "ping/packet/checksum.h"
 #include "tests/unit/hex.h"
 #include "tests/unit/responder/captured_requests.h"
 
