@@ -5,10 +5,10 @@
 # never resolves a name, so it sends nothing over the network. Interfaces for -I come from
 # /sys/class/net.
 
-# The options of ping/options.cpp: flags, and the letters that take a value.
+# The options of ping/cli/options.cpp: flags, and the letters that take a value.
 _better_ping_flags=(-3 -4 -6 -a -A -b -B -C -d -D -f -h -H -L -n -O -q -r -R -U -v -V)
 _better_ping_valued=(-c -e -F -I -i -l -m -M -N -p -Q -s -S -t -T -w -W)
-# The words -M, -T and -N take (ping/option_values.cpp; -N help lists the last).
+# The words -M, -T and -N take (ping/cli/option_values.cpp; -N help lists the last).
 _better_ping_pmtu=('do' dont want probe)
 _better_ping_timestamp=(tsonly tsandaddr tsprespec)
 _better_ping_nodeinfo=(help name ipv6 ipv6-all ipv6-compatible ipv6-global ipv6-linklocal
