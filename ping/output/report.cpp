@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "ping/output/report_format.h"
+#include "ping/packet/hex_text.h"
 
 namespace bp {
 namespace {
@@ -10,7 +11,6 @@ namespace {
 using report_detail::append_decimal;
 using report_detail::append_microseconds_as_ms;
 using report_detail::append_signed_decimal;
-using report_detail::hex;
 
 std::string optional_timestamp(const std::optional<WallClockTime>& timestamp) {
   return timestamp ? format_timestamp_prefix(*timestamp) : std::string();
@@ -20,10 +20,10 @@ std::string optional_timestamp(const std::optional<WallClockTime>& timestamp) {
 // with "#<byte number>\t" and every byte as "%x " (trailing space included).
 std::string format_mismatch(const DataMismatch& mismatch) {
   std::string text = "\nwrong data byte #" + std::to_string(mismatch.index) + " should be 0x" +
-                     hex(mismatch.expected) + " but was 0x" + hex(mismatch.actual);
+                     lowercase_hex(mismatch.expected) + " but was 0x" + lowercase_hex(mismatch.actual);
   for (std::size_t i = mismatch.dump_from; i < mismatch.payload.size(); ++i) {
     if ((i - mismatch.dump_from) % 32 == 0) text += "\n#" + std::to_string(i) + "\t";
-    text += hex(mismatch.payload[i]) + " ";
+    text += lowercase_hex(mismatch.payload[i]) + " ";
   }
   return text;
 }
@@ -82,7 +82,7 @@ std::string format_peer(std::string_view address, std::optional<std::string_view
 
 std::string format_pattern_line(std::span<const std::uint8_t> pattern) {
   std::string text = "PATTERN: 0x";
-  for (std::uint8_t byte : pattern) text += (byte < 16 ? "0" : "") + hex(byte);
+  for (std::uint8_t byte : pattern) text += (byte < 16 ? "0" : "") + lowercase_hex(byte);
   return text + "\n";
 }
 

@@ -26,16 +26,6 @@ void append_signed_decimal(std::string& out, std::int64_t value, int width) {
   append_decimal(out, magnitude(value), width);
 }
 
-std::string hex(unsigned value) {
-  constexpr char kDigits[] = "0123456789abcdef";
-  std::string text;
-  do {
-    text.insert(text.begin(), kDigits[value % 16]);
-    value /= 16;
-  } while (value != 0);
-  return text;
-}
-
 void append_microseconds_as_ms(std::string& out, std::int64_t microseconds) {
   // Negative values never come from a clock that only moves forward, but print them sanely
   // ("-0.005") rather than as C's "%ld.%03ld" would ("0.-05").

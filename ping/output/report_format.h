@@ -14,8 +14,6 @@ void append_decimal(std::string& out, std::uint64_t value, int width = 1);
 // printf "%0*ld": as append_decimal, with a '-' before the padded digits of a negative value.
 void append_signed_decimal(std::string& out, std::int64_t value, int width = 1);
 
-// printf "%x": lowercase hex without padding.
-std::string hex(unsigned value);
 
 // iputils' "%ld.%03ld" of a microsecond count, i.e. milliseconds with 3 decimals.
 void append_microseconds_as_ms(std::string& out, std::int64_t microseconds);

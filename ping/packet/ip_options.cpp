@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string_view>
 
+#include "ping/packet/hex_text.h"
+
 namespace bp {
 namespace {
 
@@ -140,16 +142,6 @@ void append_source_route(std::string& out, const OptionView& option,
     append_address(out, option, kRouteDataOffset + i * kFieldSize, address_text);
     out += '\n';
   }
-}
-
-std::string lowercase_hex(unsigned value) {
-  constexpr std::string_view kDigits = "0123456789abcdef";
-  std::string text;
-  do {
-    text.insert(text.begin(), kDigits[value % 16]);
-    value /= 16;
-  } while (value != 0);
-  return text;
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 #include "ping/output/report_format.h"
+#include "ping/packet/hex_text.h"
 
 #include <gtest/gtest.h>
 
@@ -65,10 +66,10 @@ TEST(ReportDecimal, MicrosecondsAsMillisecondsWithThreeDecimals) {
 }
 
 TEST(ReportHex, LowercaseWithoutPadding) {
-  EXPECT_EQ(hex(0), "0");
-  EXPECT_EQ(hex(0xa), "a");
-  EXPECT_EQ(hex(0xff), "ff");
-  EXPECT_EQ(hex(0x1234abcd), "1234abcd");
+  EXPECT_EQ(lowercase_hex(0), "0");
+  EXPECT_EQ(lowercase_hex(0xa), "a");
+  EXPECT_EQ(lowercase_hex(0xff), "ff");
+  EXPECT_EQ(lowercase_hex(0x1234abcd), "1234abcd");
 }
 
 }  // namespace
