@@ -26,11 +26,11 @@
 //
 // Hosts: exactly one per line, one of
 //   - an IPv4 address in dotted-decimal form: four numbers 0-255 without leading zeros
-//     ("192.0.2.1"). Text made only of numbers and dots is always taken as an IPv4 address,
+//     ("198.18.0.7"). Text made only of numbers and dots is always taken as an IPv4 address,
 //     so the short, octal and hex forms the C library's inet_aton() also reads ("127.1",
-//     "010.0.0.1", "0x7f.0.0.1") are refused, not looked up: "010" is 8 there and 10 to a
-//     reader.
-//   - an IPv6 address as inet_pton() reads it ("2001:db8::7", "::ffff:192.0.2.1"), without
+//     "198.018.0.1", "0x7f.0.0.1") are refused, not looked up: "010" is 8 there and 10 to a
+//     reader (and "018" is no octal number at all).
+//   - an IPv6 address as inet_pton() reads it ("2001:db8::7", "::ffff:198.18.0.7"), without
 //     brackets, optionally followed by "%ZONE": the interface (a name or an index, 1 to 15
 //     printable characters, no '/', ':', '%' or '#'), as in "fe80::1%eth0".
 //   - a host name (RFC 1123 2.1): labels separated by dots, with an optional trailing dot. A

@@ -23,14 +23,17 @@ using test::hex;
 //
 // "Chain": Debian's iputils ping 20221126 (root, so on a raw socket) in a network namespace A
 // linked through three forwarding namespaces R1..R3 to B:
-//   A 10.0.1.1 - 10.0.1.2 R1 10.0.2.1 - 10.0.2.2 R2 10.0.3.1 - 10.0.3.2 R3 10.0.4.1 - 10.0.4.2 B
+//   A 198.18.1.1 - 198.18.1.2 R1 198.18.2.1 - 198.18.2.2 R2 198.18.3.1 - 198.18.3.2 R3 198.18.4.1 - 198.18.4.2 B
+// (The chain was numbered 10.0.N.x when the captures were taken; here every recorded address is
+// renumbered into the test range, 10.0.N.x -> 198.18.N.x, bytes and texts alike, and the IPv4
+// header checksums, which parse_ipv4_header does not check, are left as captured.)
 // The bytes are the IPv4 header of the echo reply as a second raw ICMP socket in A received
 // it, i.e. after A's kernel processed the options (which is what iputils' pr_options() reads;
 // tcpdump shows them one hop earlier). The texts are iputils' stdout for the same reply,
 // between "time=... ms" and the newline that ends the reply.
 //
 // "Crafted": the same set-up with R1 not answering pings (icmp_echo_ignore_all) and a script
-// in R1 answering `ping -n 10.0.1.2` with echo replies carrying the option bytes we chose;
+// in R1 answering `ping -n 198.18.1.2` with echo replies carrying the option bytes we chose;
 // again the bytes as A's raw socket received them, and iputils' text for them.
 
 std::string format(const Bytes& options) {
@@ -51,12 +54,12 @@ IpAddress v4(std::uint8_t a, std::uint8_t b, std::uint8_t c, std::uint8_t d) {
   return IpAddress::v4(std::array<std::uint8_t, 4>{a, b, c, d});
 }
 
-// A 39-byte Record Route (plus one End byte) with `count` addresses 10.0.N.1 recorded.
+// A 39-byte Record Route (plus one End byte) with `count` addresses 198.18.N.1 recorded.
 Bytes record_route_with(std::size_t count) {
   Bytes option = {kIpOptionRecordRoute, 39, static_cast<std::uint8_t>(4 + 4 * count)};
   for (std::size_t i = 0; i < 9; ++i) {
     const Bytes address =
-        i < count ? Bytes{10, 0, static_cast<std::uint8_t>(i + 1), 1} : Bytes{0, 0, 0, 0};
+        i < count ? Bytes{198, 18, static_cast<std::uint8_t>(i + 1), 1} : Bytes{0, 0, 0, 0};
     option.insert(option.end(), address.begin(), address.end());
   }
   option.push_back(kIpOptionEnd);
@@ -133,15 +136,15 @@ TEST(TimestampOption, TsPrespecWithFourHopsKeepsTheirOrder) {
 
 TEST(TimestampOption, FiveHopsAreTooMany) {
   // iputils 20221126 prints its usage and exits 2 for `-T tsprespec` with 5 hops.
-  const std::array hops = {v4(10, 0, 0, 1), v4(10, 0, 0, 2), v4(10, 0, 0, 3), v4(10, 0, 0, 4),
-                           v4(10, 0, 0, 5)};
+  const std::array hops = {v4(198, 18, 0, 1), v4(198, 18, 0, 2), v4(198, 18, 0, 3), v4(198, 18, 0, 4),
+                           v4(198, 18, 0, 5)};
   auto built = build_timestamp_option(TimestampFlag::kPrespecified, hops);
   ASSERT_FALSE(built.has_value());
   EXPECT_EQ(built.error(), IpOptionHopsError::kTooManyHops);
 }
 
 TEST(TimestampOption, HopsAreRefusedWithTsOnlyAndTsAndAddr) {
-  const std::array hops = {v4(10, 0, 0, 1)};
+  const std::array hops = {v4(198, 18, 0, 1)};
   for (TimestampFlag flag :
        {TimestampFlag::kTimestampsOnly, TimestampFlag::kTimestampsAndAddresses}) {
     auto built = build_timestamp_option(flag, hops);
@@ -152,7 +155,7 @@ TEST(TimestampOption, HopsAreRefusedWithTsOnlyAndTsAndAddr) {
 
 TEST(TimestampOption, AnIpv6HopIsRefused) {
   const std::array<std::uint8_t, 16> loopback6 = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
-  const std::array hops = {v4(10, 0, 0, 1), IpAddress::v6(loopback6)};
+  const std::array hops = {v4(198, 18, 0, 1), IpAddress::v6(loopback6)};
   auto built = build_timestamp_option(TimestampFlag::kPrespecified, hops);
   ASSERT_FALSE(built.has_value());
   EXPECT_EQ(built.error(), IpOptionHopsError::kHopNotIpv4);
@@ -171,7 +174,7 @@ TEST(TimestampOption, HopCountCheckForEveryFlagAndCount) {
 }
 
 TEST(TimestampOption, EveryKindFitsTheFortyBytesTheHeaderLineCounts) {
-  const std::array hops = {v4(10, 0, 0, 1), v4(10, 0, 0, 2), v4(10, 0, 0, 3), v4(10, 0, 0, 4)};
+  const std::array hops = {v4(198, 18, 0, 1), v4(198, 18, 0, 2), v4(198, 18, 0, 3), v4(198, 18, 0, 4)};
   EXPECT_EQ(build_timestamp_option(TimestampFlag::kTimestampsOnly, {})->size(), 40U);
   EXPECT_EQ(build_timestamp_option(TimestampFlag::kTimestampsAndAddresses, {})->size(), 36U);
   EXPECT_EQ(build_timestamp_option(TimestampFlag::kPrespecified, hops)->size(), 36U);
@@ -182,39 +185,39 @@ TEST(TimestampOption, EveryKindFitsTheFortyBytesTheHeaderLineCounts) {
 // ---- Printing Record Route -----------------------------------------------------------------
 
 const char* const kNineHopRoute =
-    "\nRR: \t10.0.1.1\n\t10.0.2.1\n\t10.0.3.1\n\t10.0.4.1\n\t10.0.4.2\n\t10.0.4.2\n\t10.0.3.2\n"
-    "\t10.0.2.2\n\t10.0.1.2\n";
+    "\nRR: \t198.18.1.1\n\t198.18.2.1\n\t198.18.3.1\n\t198.18.4.1\n\t198.18.4.2\n\t198.18.4.2\n\t198.18.3.2\n"
+    "\t198.18.2.2\n\t198.18.1.2\n";
 
-// Chain, `ping -n -R 10.0.4.2`: all 9 slots full (pointer 40 > length 39).
+// Chain, `ping -n -R 198.18.4.2`: all 9 slots full (pointer 40 > length 39).
 const char* const kChainRecordRouteReply =
-    "4f00 007c 56a8 0000 3d01 c63d 0a00 0402 0a00 0101 0727 280a 0001 010a 0002 010a 0003 010a"
-    "0004 010a 0004 020a 0004 020a 0003 020a 0002 020a 0001 0200";
+    "4f00 007c 56a8 0000 3d01 c63d c612 0402 c612 0101 0727 28c6 1201 01c6 1202 01c6 1203 01c6"
+    "1204 01c6 1204 02c6 1204 02c6 1203 02c6 1202 02c6 1201 0200";
 
 TEST(RecordRoute, NineHopsFromTheChainPrintedAsIputilsDid) {
   EXPECT_EQ(format(options_of(kChainRecordRouteReply)), kNineHopRoute);
 }
 
 TEST(RecordRoute, SixHopsFromTheChain) {
-  // Chain, `ping -n -R 10.0.3.1` (R2 answers): pointer 28.
+  // Chain, `ping -n -R 198.18.3.1` (R2 answers): pointer 28.
   const Bytes options = options_of(
-      "4f00 007c c7eb 0000 3f01 6c31 0a00 0301 0a00 0101 0727 1c0a 0001 010a 0002 010a 0003 010a"
-      "0003 010a 0001 020a 0001 0100 0000 0000 0000 0000 0000 0000");
+      "4f00 007c c7eb 0000 3f01 6c31 c612 0301 c612 0101 0727 1cc6 1201 01c6 1202 01c6 1203 01c6"
+      "1203 01c6 1201 02c6 1201 0100 0000 0000 0000 0000 0000 0000");
   EXPECT_EQ(format(options),
-            "\nRR: \t10.0.1.1\n\t10.0.2.1\n\t10.0.3.1\n\t10.0.3.1\n\t10.0.1.2\n\t10.0.1.1\n");
+            "\nRR: \t198.18.1.1\n\t198.18.2.1\n\t198.18.3.1\n\t198.18.3.1\n\t198.18.1.2\n\t198.18.1.1\n");
 }
 
 TEST(RecordRoute, FourHopsToTheNextNamespace) {
-  // Chain, `ping -n -R 10.0.1.2` (R1 answers): pointer 20.
+  // Chain, `ping -n -R 198.18.1.2` (R1 answers): pointer 20.
   const Bytes options = options_of(
-      "4f00 007c 8f0e 0000 4001 af28 0a00 0102 0a00 0101 0727 140a 0001 010a 0001 020a 0001 020a"
-      "0001 0100 0000 0000 0000 0000 0000 0000 0000 0000 0000 0000");
-  EXPECT_EQ(format(options), "\nRR: \t10.0.1.1\n\t10.0.1.2\n\t10.0.1.2\n\t10.0.1.1\n");
+      "4f00 007c 8f0e 0000 4001 af28 c612 0102 c612 0101 0727 14c6 1201 01c6 1201 02c6 1201 02c6"
+      "1201 0100 0000 0000 0000 0000 0000 0000 0000 0000 0000 0000");
+  EXPECT_EQ(format(options), "\nRR: \t198.18.1.1\n\t198.18.1.2\n\t198.18.1.2\n\t198.18.1.1\n");
 }
 
 TEST(RecordRoute, OneToNineAddressesEachOnItsOwnLine) {
   for (std::size_t count = 1; count <= 9; ++count) {
     std::string expected = "\nRR: ";
-    for (std::size_t i = 0; i < count; ++i) expected += "\t10.0." + std::to_string(i + 1) + ".1\n";
+    for (std::size_t i = 0; i < count; ++i) expected += "\t198.18." + std::to_string(i + 1) + ".1\n";
     EXPECT_EQ(format(record_route_with(count)), expected) << count << " addresses";
   }
 }
@@ -225,13 +228,13 @@ TEST(RecordRoute, NothingRecordedPrintsNothing) {
 }
 
 TEST(RecordRoute, ThreeRepliesOverTheSameRoute) {
-  // Chain, `ping -n -R -c 3 10.0.4.2`: three identical replies. iputils' stdout:
-  //   64 bytes from 10.0.4.2: icmp_seq=1 ttl=61 time=0.088 ms
-  //   RR: 	10.0.1.1
+  // Chain, `ping -n -R -c 3 198.18.4.2`: three identical replies. iputils' stdout:
+  //   64 bytes from 198.18.4.2: icmp_seq=1 ttl=61 time=0.088 ms
+  //   RR: 	198.18.1.1
   //   ... (8 more addresses)
   //   (empty line)
-  //   64 bytes from 10.0.4.2: icmp_seq=2 ttl=61 time=0.117 ms	(same route)
-  //   64 bytes from 10.0.4.2: icmp_seq=3 ttl=61 time=0.103 ms	(same route)
+  //   64 bytes from 198.18.4.2: icmp_seq=2 ttl=61 time=0.117 ms	(same route)
+  //   64 bytes from 198.18.4.2: icmp_seq=3 ttl=61 time=0.103 ms	(same route)
   const Bytes options = options_of(kChainRecordRouteReply);
   RecordRouteMemory memory;
   EXPECT_EQ(format_ip_options(options, memory), kNineHopRoute);
@@ -244,74 +247,75 @@ TEST(RecordRoute, TextGoesBetweenTheReplyLineAndItsNewline) {
   const Bytes options = options_of(kChainRecordRouteReply);
   RecordRouteMemory memory;
   std::string out;
-  out += "64 bytes from 10.0.4.2: icmp_seq=1 ttl=61 time=0.088 ms" +
+  out += "64 bytes from 198.18.4.2: icmp_seq=1 ttl=61 time=0.088 ms" +
          format_ip_options(options, memory) + "\n";
-  out += "64 bytes from 10.0.4.2: icmp_seq=2 ttl=61 time=0.117 ms" +
+  out += "64 bytes from 198.18.4.2: icmp_seq=2 ttl=61 time=0.117 ms" +
          format_ip_options(options, memory) + "\n";
   EXPECT_EQ(out,
-            "64 bytes from 10.0.4.2: icmp_seq=1 ttl=61 time=0.088 ms\nRR: \t10.0.1.1\n\t10.0.2.1\n"
-            "\t10.0.3.1\n\t10.0.4.1\n\t10.0.4.2\n\t10.0.4.2\n\t10.0.3.2\n\t10.0.2.2\n\t10.0.1.2\n\n"
-            "64 bytes from 10.0.4.2: icmp_seq=2 ttl=61 time=0.117 ms\t(same route)\n");
+            "64 bytes from 198.18.4.2: icmp_seq=1 ttl=61 time=0.088 ms\nRR: \t198.18.1.1\n\t198.18.2.1\n"
+            "\t198.18.3.1\n\t198.18.4.1\n\t198.18.4.2\n\t198.18.4.2\n\t198.18.3.2\n\t198.18.2.2\n\t198.18.1.2\n\n"
+            "64 bytes from 198.18.4.2: icmp_seq=2 ttl=61 time=0.117 ms\t(same route)\n");
 }
 
 TEST(RecordRoute, ARouteChangeIsPrintedAndBecomesTheNewReference) {
-  // As with crafted replies (the chain's route, the same ending in 9.9.9.9, the first again),
+  // As with crafted replies (the chain's route, the same ending in 198.19.9.9, the first again),
   // for which iputils printed all three in full.
   const Bytes first = record_route_with(9);
   Bytes other = first;
-  for (std::size_t i = 35; i < 39; ++i) other[i] = 9;  // the last slot
+  const std::array<std::uint8_t, 4> last{198, 19, 9, 9};
+  for (std::size_t i = 0; i < 4; ++i) other[35 + i] = last[i];  // the last slot
   RecordRouteMemory memory;
   EXPECT_EQ(format_ip_options(first, memory).substr(0, 5), "\nRR: ");
   EXPECT_EQ(format_ip_options(other, memory),
-            "\nRR: \t10.0.1.1\n\t10.0.2.1\n\t10.0.3.1\n\t10.0.4.1\n\t10.0.5.1\n"
-            "\t10.0.6.1\n\t10.0.7.1\n\t10.0.8.1\n\t9.9.9.9\n");
+            "\nRR: \t198.18.1.1\n\t198.18.2.1\n\t198.18.3.1\n\t198.18.4.1\n\t198.18.5.1\n"
+            "\t198.18.6.1\n\t198.18.7.1\n\t198.18.8.1\n\t198.19.9.9\n");
   EXPECT_EQ(format_ip_options(other, memory), "\t(same route)");
   EXPECT_EQ(format_ip_options(first, memory).substr(0, 5), "\nRR: ");
 }
 
 TEST(RecordRoute, AChangedFirstHopIsNotTheSameRoute) {
-  // Crafted: the chain's full route, then the same with 10.9.9.9 first. iputils printed both.
+  // Crafted: the chain's full route, then the same with 198.18.9.9 first. iputils printed both.
   const Bytes first =
-      hex("0727 280a 0001 010a 0002 010a 0003 010a 0004 010a 0004 020a 0004 020a"
-          "0003 020a 0002 020a 0001 0200");
+      hex("0727 28c6 1201 01c6 1202 01c6 1203 01c6 1204 01c6 1204 02c6 1204 02c6"
+          "1203 02c6 1202 02c6 1201 0200");
   const Bytes second =
-      hex("0727 280a 0909 090a 0002 010a 0003 010a 0004 010a 0004 020a 0004 020a"
-          "0003 020a 0002 020a 0001 0200");
+      hex("0727 28c6 1209 09c6 1202 01c6 1203 01c6 1204 01c6 1204 02c6 1204 02c6"
+          "1203 02c6 1202 02c6 1201 0200");
   RecordRouteMemory memory;
   EXPECT_EQ(format_ip_options(first, memory), kNineHopRoute);
   EXPECT_EQ(
       format_ip_options(second, memory),
-      "\nRR: \t10.9.9.9\n\t10.0.2.1\n\t10.0.3.1\n\t10.0.4.1\n\t10.0.4.2\n\t10.0.4.2\n\t10.0.3.2\n"
-      "\t10.0.2.2\n\t10.0.1.2\n");
+      "\nRR: \t198.18.9.9\n\t198.18.2.1\n\t198.18.3.1\n\t198.18.4.1\n\t198.18.4.2\n\t198.18.4.2\n\t198.18.3.2\n"
+      "\t198.18.2.2\n\t198.18.1.2\n");
 }
 
 TEST(RecordRoute, AShorterRouteWithTheSameFirstHopsIsNotTheSameRoute) {
   // Crafted: the full route, then its first 8 hops (length 35, pointer 36). iputils printed both.
   const Bytes shorter =
-      hex("0723 240a 0001 010a 0002 010a 0003 010a 0004 010a 0004 020a 0004 020a"
-          "0003 020a 0002 0200");
+      hex("0723 24c6 1201 01c6 1202 01c6 1203 01c6 1204 01c6 1204 02c6 1204 02c6"
+          "1203 02c6 1202 0200");
   RecordRouteMemory memory;
   EXPECT_EQ(format_ip_options(options_of(kChainRecordRouteReply), memory), kNineHopRoute);
   EXPECT_EQ(
       format_ip_options(shorter, memory),
-      "\nRR: \t10.0.1.1\n\t10.0.2.1\n\t10.0.3.1\n\t10.0.4.1\n\t10.0.4.2\n\t10.0.4.2\n\t10.0.3.2\n"
-      "\t10.0.2.2\n");
+      "\nRR: \t198.18.1.1\n\t198.18.2.1\n\t198.18.3.1\n\t198.18.4.1\n\t198.18.4.2\n\t198.18.4.2\n\t198.18.3.2\n"
+      "\t198.18.2.2\n");
 }
 
 TEST(RecordRoute, ALastHopDifferingInItsLastByteIsPrintedUnlikeIputils) {
-  // Crafted: the full route, then the same ending in 10.0.1.3 instead of 10.0.1.2. iputils
+  // Crafted: the full route, then the same ending in 198.18.1.3 instead of 198.18.1.2. iputils
   // printed "\t(same route)" for the second: it compares from the pointer byte over as many
   // bytes as were recorded, so the last recorded byte is never compared. A deliberate
   // difference: the route did change.
   const Bytes changed =
-      hex("0727 280a 0001 010a 0002 010a 0003 010a 0004 010a 0004 020a 0004 020a"
-          "0003 020a 0002 020a 0001 0300");
+      hex("0727 28c6 1201 01c6 1202 01c6 1203 01c6 1204 01c6 1204 02c6 1204 02c6"
+          "1203 02c6 1202 02c6 1201 0300");
   RecordRouteMemory memory;
   EXPECT_EQ(format_ip_options(options_of(kChainRecordRouteReply), memory), kNineHopRoute);
   EXPECT_EQ(
       format_ip_options(changed, memory),
-      "\nRR: \t10.0.1.1\n\t10.0.2.1\n\t10.0.3.1\n\t10.0.4.1\n\t10.0.4.2\n\t10.0.4.2\n\t10.0.3.2\n"
-      "\t10.0.2.2\n\t10.0.1.3\n");
+      "\nRR: \t198.18.1.1\n\t198.18.2.1\n\t198.18.3.1\n\t198.18.4.1\n\t198.18.4.2\n\t198.18.4.2\n\t198.18.3.2\n"
+      "\t198.18.2.2\n\t198.18.1.3\n");
 }
 
 TEST(RecordRoute, RepliesWithoutRecordRouteLeaveTheMemoryAlone) {
@@ -327,22 +331,22 @@ TEST(RecordRoute, RepliesWithoutRecordRouteLeaveTheMemoryAlone) {
 
 TEST(RecordRoute, AFreshMemoryMatchesNothing) {
   const RecordRouteMemory memory;
-  EXPECT_FALSE(memory.same_as(4, hex("0a00 0101")));
+  EXPECT_FALSE(memory.same_as(4, hex("c612 0101")));
   EXPECT_FALSE(memory.same_as(0, {}));
   RecordRouteMemory remembered;
-  remembered.remember(4, hex("0a00 0101"));
-  EXPECT_TRUE(remembered.same_as(4, hex("0a00 0101")));
-  EXPECT_FALSE(remembered.same_as(5, hex("0a00 0101")));
-  EXPECT_FALSE(remembered.same_as(4, hex("0a00 0102")));
+  remembered.remember(4, hex("c612 0101"));
+  EXPECT_TRUE(remembered.same_as(4, hex("c612 0101")));
+  EXPECT_FALSE(remembered.same_as(5, hex("c612 0101")));
+  EXPECT_FALSE(remembered.same_as(4, hex("c612 0102")));
   EXPECT_NE(remembered, memory);
 }
 
 TEST(RecordRoute, ZeroAddressesArePrintedAsIs) {
   // Crafted; iputils' text.
   EXPECT_EQ(format(hex("0727 2800 0000 0001 0203 0400 0000 0005 0607 0800 0000 0000 0000 0000 0000"
-                       "0000 0000 0009 0909 0900")),
+                       "0000 0000 00c6 1309 0900")),
             "\nRR: \t0.0.0.0\n\t1.2.3.4\n\t0.0.0.0\n\t5.6.7.8\n\t0.0.0.0\n\t0.0.0.0\n\t0.0.0.0\n"
-            "\t0.0.0.0\n\t9.9.9.9\n");
+            "\t0.0.0.0\n\t198.19.9.9\n");
 }
 
 TEST(RecordRoute, AddressTextComesFromTheCallerExceptForZero) {
@@ -352,17 +356,17 @@ TEST(RecordRoute, AddressTextComesFromTheCallerExceptForZero) {
     return "gw" + std::to_string(address.bytes[3]) + ".example (" + ipv4_dotted_quad(address) + ")";
   };
   RecordRouteMemory memory;
-  EXPECT_EQ(format_ip_options(hex("070b 0c0a 0001 0200 0000 0000"), memory, named),  // 2 slots used
-            "\nRR: \tgw2.example (10.0.1.2)\n\t0.0.0.0\n");
-  EXPECT_EQ(asked, std::vector{v4(10, 0, 1, 2)});
+  EXPECT_EQ(format_ip_options(hex("070b 0cc6 1201 0200 0000 0000"), memory, named),  // 2 slots used
+            "\nRR: \tgw2.example (198.18.1.2)\n\t0.0.0.0\n");
+  EXPECT_EQ(asked, std::vector{v4(198, 18, 1, 2)});
 }
 
 TEST(RecordRoute, AMisalignedPointerIsCountedAsIputilsCountsIt) {
-  // Crafted with pointer 5; A's kernel wrote 10.0.1.1 at bytes 4..7 and moved it to 9. iputils
+  // Crafted with pointer 5; A's kernel wrote 198.18.1.1 at bytes 4..7 and moved it to 9. iputils
   // counts 5 recorded bytes, i.e. two addresses, read from the slots.
-  EXPECT_EQ(format(hex("0727 0900 0a00 0101 0000 0000 0000 0000 0000 0000 0000 0000 0000 0000 0000"
+  EXPECT_EQ(format(hex("0727 0900 c612 0101 0000 0000 0000 0000 0000 0000 0000 0000 0000 0000 0000"
                        "0000 0000 0000 0000 0000")),
-            "\nRR: \t0.10.0.1\n\t1.0.0.0\n");
+            "\nRR: \t0.198.18.1\n\t1.0.0.0\n");
 }
 
 TEST(RecordRoute, PointerIsCappedAtTheLength) {
@@ -396,9 +400,9 @@ TEST(RecordRoute, AnAddressRunningPastTheOptionsAreaIsNotRead) {
 // ---- Printing Timestamp --------------------------------------------------------------------
 
 TEST(Timestamp, TsOnlyFromTheChainWithOneUnrecordedHop) {
-  // Chain, `ping -n -T tsonly 10.0.4.2`: 9 slots for 10 hops, overflow 1.
+  // Chain, `ping -n -T tsonly 198.18.4.2`: 9 slots for 10 hops, overflow 1.
   const Bytes options = options_of(
-      "4f00 007c 6868 0000 3d01 97cf 0a00 0402 0a00 0101 4428 2910 0285 a60c 0285 a60c 0285 a60c"
+      "4f00 007c 6868 0000 3d01 97cf c612 0402 c612 0101 4428 2910 0285 a60c 0285 a60c 0285 a60c"
       "0285 a60c 0285 a60c 0285 a60c 0285 a60c 0285 a60c 0285 a60c");
   EXPECT_EQ(
       format(options),
@@ -406,42 +410,42 @@ TEST(Timestamp, TsOnlyFromTheChainWithOneUnrecordedHop) {
 }
 
 TEST(Timestamp, TsOnlyToTheNextNamespace) {
-  // Chain, `ping -n -T tsonly 10.0.1.2`: 4 stamps, no overflow.
+  // Chain, `ping -n -T tsonly 198.18.1.2`: 4 stamps, no overflow.
   const Bytes options = options_of(
-      "4f00 007c ad1d 0000 4001 2df1 0a00 0102 0a00 0101 4428 1500 0286 0b92 0286 0b92 0286 0b92"
+      "4f00 007c ad1d 0000 4001 2df1 c612 0102 c612 0101 4428 1500 0286 0b92 0286 0b92 0286 0b92"
       "0286 0b92 0000 0000 0000 0000 0000 0000 0000 0000 0000 0000");
   EXPECT_EQ(format(options), "\nTS: \t42339218 absolute\n\t0\n\t0\n\t0\n");
 }
 
 TEST(Timestamp, TsAndAddrFromTheChainWithFiveUnrecordedHops) {
-  // Chain, `ping -n -T tsandaddr 10.0.4.2`: 4 pairs for 10 hops, overflow 5.
+  // Chain, `ping -n -T tsandaddr 198.18.4.2`: 4 pairs for 10 hops, overflow 5.
   const Bytes options = options_of(
-      "4e00 0078 6b9f 0000 3d01 4d40 0a00 0402 0a00 0101 4424 2551 0a00 0101 0285 c008 0a00 0102"
-      "0285 c008 0a00 0202 0285 c008 0a00 0302 0285 c008");
+      "4e00 0078 6b9f 0000 3d01 4d40 c612 0402 c612 0101 4424 2551 c612 0101 0285 c008 c612 0102"
+      "0285 c008 c612 0202 0285 c008 c612 0302 0285 c008");
   EXPECT_EQ(format(options),
-            "\nTS: \t10.0.1.1\t42319880 absolute\n\t10.0.1.2\t0\n\t10.0.2.2\t0\n\t10.0.3.2\t0\n"
+            "\nTS: \t198.18.1.1\t42319880 absolute\n\t198.18.1.2\t0\n\t198.18.2.2\t0\n\t198.18.3.2\t0\n"
             "Unrecorded hops: 5\n");
 }
 
 TEST(Timestamp, TsPrespecFromTheChain) {
-  // Chain, `ping -n -T tsprespec 10.0.2.2 10.0.4.2 10.0.2.1 10.0.4.2`: all three stamped.
+  // Chain, `ping -n -T tsprespec 198.18.2.2 198.18.4.2 198.18.2.1 198.18.4.2`: all three stamped.
   const Bytes options = options_of(
-      "4c00 0070 6c9a 0000 3d01 d6a4 0a00 0402 0a00 0101 441c 1d03 0a00 0202 0285 d932 0a00 0402"
-      "0285 d932 0a00 0201 0285 d932");
-  EXPECT_EQ(format(options), "\nTS: \t10.0.2.2\t42326322 absolute\n\t10.0.4.2\t0\n\t10.0.2.1\t0\n");
+      "4c00 0070 6c9a 0000 3d01 d6a4 c612 0402 c612 0101 441c 1d03 c612 0202 0285 d932 c612 0402"
+      "0285 d932 c612 0201 0285 d932");
+  EXPECT_EQ(format(options), "\nTS: \t198.18.2.2\t42326322 absolute\n\t198.18.4.2\t0\n\t198.18.2.1\t0\n");
 }
 
 TEST(Timestamp, TsPrespecWithOneHop) {
-  // Chain, `ping -n -T tsprespec 10.0.1.1 10.0.4.2`.
+  // Chain, `ping -n -T tsprespec 198.18.1.1 198.18.4.2`.
   const Bytes options =
-      options_of("4800 0060 6d95 0000 3d01 a30a 0a00 0402 0a00 0101 440c 0d03 0a00 0101 0285 f265");
-  EXPECT_EQ(format(options), "\nTS: \t10.0.1.1\t42332773 absolute\n");
+      options_of("4800 0060 6d95 0000 3d01 a30a c612 0402 c612 0101 440c 0d03 c612 0101 0285 f265");
+  EXPECT_EQ(format(options), "\nTS: \t198.18.1.1\t42332773 absolute\n");
 }
 
 TEST(Timestamp, NothingStampedPrintsNothing) {
   // Crafted tsprespec for a hop that never came (pointer still 5), and the 4-byte tsprespec
   // without hops; iputils printed nothing for either.
-  EXPECT_EQ(format(hex("440c 0503 0909 0909 0000 0000")), "");
+  EXPECT_EQ(format(hex("440c 0503 c613 0909 0000 0000")), "");
   EXPECT_EQ(format(hex("4404 0503")), "");
 }
 
@@ -491,9 +495,9 @@ TEST(Timestamp, TsAndAddrFullWithOverflow) {
 }
 
 TEST(Timestamp, TsAndAddrOneCraftedPairPlusOurs) {
-  EXPECT_EQ(format(hex("4424 1501 0102 0304 0000 0064 0a00 0101 028b cf00 0000 0000 0000 0000"
+  EXPECT_EQ(format(hex("4424 1501 0102 0304 0000 0064 c612 0101 028b cf00 0000 0000 0000 0000"
                        "0000 0000 0000 0000")),
-            "\nTS: \t1.2.3.4\t100 absolute\n\t10.0.1.1\t42716828\n");
+            "\nTS: \t1.2.3.4\t100 absolute\n\t198.18.1.1\t42716828\n");
 }
 
 TEST(Timestamp, AnAddressWithoutItsTimestampEndsWithoutNewline) {
@@ -548,8 +552,8 @@ TEST(Timestamp, AddressTextComesFromTheCallerExceptForZero) {
   };
   RecordRouteMemory memory;
   EXPECT_EQ(
-      format_ip_options(hex("4414 1501 0a00 0101 0000 0010 0000 0000 0000 0011"), memory, named),
-      "\nTS: \thop (10.0.1.1)\t16 absolute\n\t0.0.0.0\t1\n");
+      format_ip_options(hex("4414 1501 c612 0101 0000 0010 0000 0000 0000 0011"), memory, named),
+      "\nTS: \thop (198.18.1.1)\t16 absolute\n\t0.0.0.0\t1\n");
   EXPECT_EQ(calls, 1);
 }
 
@@ -562,16 +566,16 @@ TEST(IpOptions, NoOptionsPrintNothing) {
 
 TEST(IpOptions, NopsArePrintedEachOnItsOwnLine) {
   // Crafted: NOP, NOP, then a Record Route; iputils' text.
-  EXPECT_EQ(format(hex("0101 0723 1001 0203 0405 0607 080a 0001 0100 0000 0000 0000 0000 0000"
+  EXPECT_EQ(format(hex("0101 0723 1001 0203 0405 0607 08c6 1201 0100 0000 0000 0000 0000 0000"
                        "0000 0000 0000 0000 0000 0000")),
-            "\nNOP\nNOP\nRR: \t1.2.3.4\n\t5.6.7.8\n\t10.0.1.1\n");
+            "\nNOP\nNOP\nRR: \t1.2.3.4\n\t5.6.7.8\n\t198.18.1.1\n");
 }
 
 TEST(IpOptions, UnknownOptionsArePrintedByTypeInHex) {
   // Crafted: Router Alert (0x94) before a Record Route, type 0x5e before a Timestamp.
-  EXPECT_EQ(format(hex("9404 0000 071f 0c01 0203 040a 0001 0100 0000 0000 0000 0000 0000 0000"
+  EXPECT_EQ(format(hex("9404 0000 071f 0c01 0203 04c6 1201 0100 0000 0000 0000 0000 0000 0000"
                        "0000 0000 0000 0000")),
-            "\nunknown option 94\nRR: \t1.2.3.4\n\t10.0.1.1\n");
+            "\nunknown option 94\nRR: \t1.2.3.4\n\t198.18.1.1\n");
   EXPECT_EQ(format(hex("5e04 aabb 4410 0d00 0000 004d 028b e0b9 0000 0000")),
             "\nunknown option 5e\nTS: \t77 absolute\n\t42721388\n");
 }

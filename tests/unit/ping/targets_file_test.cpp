@@ -96,15 +96,15 @@ TEST(TargetsFile, ByteOrderMarkElsewhereIsNotAHost) {
 // --- kinds of host ---
 
 TEST(TargetsFile, Ipv4Addresses) {
-  EXPECT_EQ(targets_of("0.0.0.0\n255.255.255.255\n192.0.2.1\n"),
-            (Targets{"0.0.0.0", "255.255.255.255", "192.0.2.1"}));
+  EXPECT_EQ(targets_of("0.0.0.0\n255.255.255.255\n198.18.0.7\n"),
+            (Targets{"0.0.0.0", "255.255.255.255", "198.18.0.7"}));
 }
 
 TEST(TargetsFile, Ipv6AddressesInEveryForm) {
   EXPECT_EQ(targets_of("::1\n2001:db8::7\n2001:0db8:0000:0000:0000:0000:0000:0008\n"
-                       "::ffff:192.0.2.1\n::\nFE80::ABCD\n"),
+                       "::ffff:198.18.0.7\n::\nFE80::ABCD\n"),
             (Targets{"::1", "2001:db8::7", "2001:0db8:0000:0000:0000:0000:0000:0008",
-                     "::ffff:192.0.2.1", "::", "FE80::ABCD"}));
+                     "::ffff:198.18.0.7", "::", "FE80::ABCD"}));
 }
 
 TEST(TargetsFile, Ipv6AddressWithAZone) {
@@ -160,7 +160,7 @@ TEST(TargetsFile, Ipv6AddressesCompareByValue) {
             (Targets{"2001:db8::1"}));
   EXPECT_EQ(duplicates_of("2001:db8::1\n2001:DB8:0::1\n2001:0db8:0000:0000:0000:0000:0000:0001\n"),
             2u);
-  EXPECT_EQ(targets_of("::ffff:192.0.2.1\n::ffff:c000:201\n"), (Targets{"::ffff:192.0.2.1"}));
+  EXPECT_EQ(targets_of("::ffff:198.18.0.7\n::ffff:c612:7\n"), (Targets{"::ffff:198.18.0.7"}));
 }
 
 TEST(TargetsFile, ZonesTellLinkLocalAddressesApart) {
@@ -174,8 +174,8 @@ TEST(TargetsFile, NamesCompareWithoutRegardToCase) {
 
 TEST(TargetsFile, NamesAndAddressesAreNeverTheSameTarget) {
   EXPECT_EQ(targets_of("localhost\n127.0.0.1\n::1\n"), (Targets{"localhost", "127.0.0.1", "::1"}));
-  EXPECT_EQ(targets_of("192.0.2.1\n::ffff:192.0.2.1\n"),
-            (Targets{"192.0.2.1", "::ffff:192.0.2.1"}));
+  EXPECT_EQ(targets_of("198.18.0.7\n::ffff:198.18.0.7\n"),
+            (Targets{"198.18.0.7", "::ffff:198.18.0.7"}));
 }
 
 TEST(TargetsFile, TrailingDotMakesAnotherTarget) {
@@ -293,8 +293,8 @@ TEST(TargetsFile, InvalidIpv6Address) {
 TEST(TargetsFile, HostWithAPort) {
   EXPECT_EQ(error_of("example.com:80\n"),
             "targets.txt:1: invalid host: 'example.com:80' (a target has no port)");
-  EXPECT_EQ(error_of("192.0.2.1:443\n"),
-            "targets.txt:1: invalid host: '192.0.2.1:443' (a target has no port)");
+  EXPECT_EQ(error_of("198.18.0.7:443\n"),
+            "targets.txt:1: invalid host: '198.18.0.7:443' (a target has no port)");
 }
 
 TEST(TargetsFile, InvalidZone) {
@@ -323,7 +323,7 @@ TEST(TargetsFile, InvalidIpv4Address) {
   EXPECT_EQ(error_of("1.2.3\n"), "targets.txt:1: invalid IPv4 address: '1.2.3'" + why);
   EXPECT_EQ(error_of("127.1\n"), "targets.txt:1: invalid IPv4 address: '127.1'" + why);
   EXPECT_EQ(error_of("1.2.3.4.5\n"), "targets.txt:1: invalid IPv4 address: '1.2.3.4.5'" + why);
-  EXPECT_EQ(error_of("010.0.0.1\n"), "targets.txt:1: invalid IPv4 address: '010.0.0.1'" + why);
+  EXPECT_EQ(error_of("198.018.0.1\n"), "targets.txt:1: invalid IPv4 address: '198.018.0.1'" + why);
   EXPECT_EQ(error_of("0x7f.0.0.1\n"), "targets.txt:1: invalid IPv4 address: '0x7f.0.0.1'" + why);
   EXPECT_EQ(error_of("0x7F000001\n"), "targets.txt:1: invalid IPv4 address: '0x7F000001'" + why);
   EXPECT_EQ(error_of("2130706433\n"), "targets.txt:1: invalid IPv4 address: '2130706433'" + why);
