@@ -132,7 +132,7 @@ using AddressText = std::function<std::string(const IpAddress&)>;
 // Where it goes: right after the reply line's last character, before that line's newline.
 // iputils writes "64 bytes from ...: icmp_seq=1 ttl=61 time=0.088 ms" (plus " (DUP!)" etc. and
 // the -a bell), then this text, then "\n". So a first Record Route gives
-//   "...time=0.088 ms" "\nRR: \t10.0.1.1\n\t10.0.2.1\n\t10.0.1.2\n" "\n"
+//   "...time=0.088 ms" "\nRR: \t198.18.1.1\n\t198.18.2.1\n\t198.18.1.2\n" "\n"
 // (the route on lines of its own and an empty line after it), and the same route again gives
 //   "...time=0.084 ms" "\t(same route)" "\n".
 // A timestamp option gives "\nTS: \t<ms> absolute\n\t<delta>\n..." (with "\t<address>" before

@@ -24,9 +24,9 @@ using test::hex;
 // "Chain": Debian's iputils ping 20221126 (root, so on a raw socket) in a network namespace A
 // linked through three forwarding namespaces R1..R3 to B:
 //   A 198.18.1.1 - 198.18.1.2 R1 198.18.2.1 - 198.18.2.2 R2 198.18.3.1 - 198.18.3.2 R3 198.18.4.1 - 198.18.4.2 B
-// (The chain was numbered 10.0.N.x when the captures were taken; here every recorded address is
-// renumbered into the test range, 10.0.N.x -> 198.18.N.x, bytes and texts alike, and the IPv4
-// header checksums, which parse_ipv4_header does not check, are left as captured.)
+// (The chain had other addresses when the captures were taken; every recorded address here is
+// renumbered into the test range 198.18.N.x, bytes and texts alike, and the IPv4 header
+// checksums, which parse_ipv4_header does not check, are left as captured.)
 // The bytes are the IPv4 header of the echo reply as a second raw ICMP socket in A received
 // it, i.e. after A's kernel processed the options (which is what iputils' pr_options() reads;
 // tcpdump shows them one hop earlier). The texts are iputils' stdout for the same reply,

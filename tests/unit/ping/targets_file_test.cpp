@@ -333,8 +333,8 @@ TEST(TargetsFile, InvalidIpv4Address) {
 TEST(TargetsFile, InvalidHostNameCharacters) {
   EXPECT_EQ(error_of("bad_name!\n"),
             "targets.txt:1: invalid host name: 'bad_name!' ('!' is not allowed)");
-  EXPECT_EQ(error_of("10.0.0.0/24\n"),
-            "targets.txt:1: invalid host name: '10.0.0.0/24' ('/' is not allowed)");
+  EXPECT_EQ(error_of("198.18.0.0/24\n"),
+            "targets.txt:1: invalid host name: '198.18.0.0/24' ('/' is not allowed)");
   EXPECT_EQ(error_of("a,b\n"), "targets.txt:1: invalid host name: 'a,b' (',' is not allowed)");
   EXPECT_EQ(error_of("b\xc3\xbc"
                      "cher.example\n"),
@@ -420,12 +420,14 @@ TEST(TargetsFile, DuplicatesDoNotCountAgainstTheCap) {
 TEST(TargetsFile, DefaultCapIsOneMillionTargets) {
   std::string text;
   text.reserve(16 * (kTargetsFileMaxTargets + 1));
-  for (std::size_t i = 0; i < kTargetsFileMaxTargets; ++i) {  // 10.0.0.0 to 10.15.66.63
-    text += "10." + std::to_string(i >> 16 & 0xFF) + "." + std::to_string(i >> 8 & 0xFF) + "." +
-            std::to_string(i & 0xFF) + "\n";
-  }
+  // 2001:db8:0::0 to 2001:db8:99::9999 (decimal digits are hex digits too: all distinct).
+  const auto address = [](std::size_t i) {
+    return "2001:db8:" + std::to_string(i / 10000) + "::" + std::to_string(i % 10000) + "\n";
+  };
+  for (std::size_t i = 0; i < kTargetsFileMaxTargets; ++i) text += address(i);
   EXPECT_EQ(targets_of(text).size(), kTargetsFileMaxTargets);
-  EXPECT_EQ(error_of(text + "10.15.66.64\n"), "targets.txt:1000001: more than 1000000 targets");
+  EXPECT_EQ(error_of(text + address(kTargetsFileMaxTargets)),
+            "targets.txt:1000001: more than 1000000 targets");
 }
 
 // --- the display name ---
