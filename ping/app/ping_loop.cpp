@@ -123,7 +123,6 @@ class PingLoop {
         session_(session_config(options, target, socket)),
         receive_storage_(new std::uint8_t[kReceiveBufferSize]),  // untouched until used
         receive_buffer_(receive_storage_.get(), kReceiveBufferSize),
-        timestamps_(!options.flood && !options.user_latency),
         flood_path_(options.interval == Duration::zero() && !options.adaptive),
         // iputils' MIN_USER_INTERVAL_MS for -A: ordinary users are not allowed to flood.
         adaptive_floor_(getuid() == 0 ? Duration::zero() : Duration(std::chrono::milliseconds(2))),
@@ -183,7 +182,6 @@ class PingLoop {
   std::vector<std::uint8_t> packet_;
   std::unique_ptr<std::uint8_t[]> receive_storage_;
   std::span<std::uint8_t> receive_buffer_;
-  bool timestamps_;
   bool flood_path_;  // interval 0: a reply makes the next probe due at once
   Duration adaptive_floor_;  // -A: the shortest interval it may choose
   int packets_since_aux_poll_ = 0;
@@ -358,7 +356,7 @@ void PingLoop::send_probe(MonoTime now) {
   session_.on_sent(sent_at, err == 0);
   schedule_->on_sent(now);
   if (err == 0) {
-    if (timestamps_) {
+    if (session_.config().kernel_tx_stamps) {
       // The TX_SCHED stamp is queued before send() returns: read it now, while the reply to
       // compute its RTT with is still to come.
       read_error_queue_once();
