@@ -1,6 +1,7 @@
 #include "ping/cli/options.h"
 
 #include <climits>
+#include <utility>
 
 #include "ping/cli/option_values.h"
 #include "ping/cli/usage.h"
@@ -141,6 +142,16 @@ class CommandLineParser {
     return std::nullopt;
   }
 
+  // Like every other option given twice, the last --targets wins.
+  std::optional<EarlyExit> set_targets_file(std::string_view file) {
+    if (file.empty()) {
+      return error_exit(program_,
+                        "--targets: empty file name (give a file, or - for standard input)");
+    }
+    options_.targets_file = std::string(file);
+    return std::nullopt;
+  }
+
   // Stores a parsed value, or turns the parser's message into the error exit.
   template <typename T, typename Store>
   std::optional<EarlyExit> store(Expected<T, std::string> parsed, Store&& assign) {
@@ -180,8 +191,10 @@ class CommandLineParser {
           o.interval_given = true;
         });
       case 'l':
-        return store(parse_integer_option(value, 1, 65536),
-                     [&](std::int64_t v) { o.preload = static_cast<int>(v); });
+        return store(parse_integer_option(value, 1, 65536), [&](std::int64_t v) {
+          o.preload = static_cast<int>(v);
+          o.preload_given = true;
+        });
       case 'p':
         return store(parse_pattern_option(value),
                      [&](PayloadPattern v) { o.pattern = v; });
@@ -205,7 +218,7 @@ class CommandLineParser {
   }
 
   std::vector<std::string_view> long_option_names() const {
-    std::vector<std::string_view> names{"help", "version"};
+    std::vector<std::string_view> names{"help", "version", "targets"};
     if (flavor_ == CommandFlavor::kBetterPing) names.push_back("watchdog-timeout");
     return names;
   }
@@ -230,10 +243,11 @@ class CommandLineParser {
     const std::optional<std::string_view> name = match_long_option(body.substr(0, equals));
     if (!name) return usage_error("unrecognized option '" + std::string(arg) + "'");
     const std::string shown = "'--" + std::string(*name) + "'";
-    if (*name == "watchdog-timeout") {
+    if (*name == "watchdog-timeout" || *name == "targets") {
       const std::optional<std::string_view> value =
           equals != std::string_view::npos ? body.substr(equals + 1) : take_value({});
       if (!value) return usage_error("option " + shown + " requires an argument");
+      if (*name == "targets") return set_targets_file(*value);
       return store(parse_watchdog_timeout_option(*value),
                    [&](nanoseconds v) { options_.watchdog_timeout = v; });
     }
@@ -247,32 +261,15 @@ class CommandLineParser {
 
   ParseResult finish() {
     if (version_requested_) return Unexpected{EarlyExit{version_text(program_), "", 0}};
-    if (operands_.empty()) {
+    if (operands_.empty() && !options_.targets_file) {
       return Unexpected{error_exit(program_, "usage error: Destination address required")};
     }
-    if (operands_.size() > 1) {
-      // Addresses before the destination: iputils' hops. Only -T tsprespec takes them here
-      // (loose source routing is not implemented; see README).
-      if (options_.timestamp_option != TimestampKind::kTsPrespec) {
-        return Unexpected{error_exit(program_, "usage error: extra operand '" +
-                                                   std::string(operands_[1]) +
-                                                   "': give one destination (no source routing)")};
-      }
-      if (operands_.size() - 1 > kMaxPrespecified) {
-        return Unexpected{EarlyExit{"", usage_text(flavor_, program_), 2}};
-      }
-      for (std::size_t i = 0; i + 1 < operands_.size(); ++i) {
-        options_.prespecified.emplace_back(operands_[i]);
-      }
-    }
-    options_.destination = std::string(operands_.back());
+    if (std::optional<EarlyExit> stop = take_operands()) return Unexpected{std::move(*stop)};
     if (options_.flood) {
       options_.numeric = true;
       if (!options_.interval_given) options_.interval = nanoseconds{0};
     }
-    std::optional<Family> family = literal_address_family(options_.destination);
-    if (!family) family = options_.family;
-    if (std::optional<EarlyExit> too_big = check_payload_size(options_, family, program_)) {
+    if (std::optional<EarlyExit> too_big = check_operand_payload_sizes()) {
       return Unexpected{std::move(*too_big)};
     }
     // Replies come at best once per interval: a shorter silence timeout stops every run.
@@ -288,6 +285,37 @@ class CommandLineParser {
                                                  std::to_string(interval_ms))};
     }
     return options_;
+  }
+
+  // With -T tsprespec the operands before the last are iputils' hops and the last is the one
+  // target; otherwise every operand is a target (loose source routing, iputils' other use of
+  // extra operands, is not implemented; see README).
+  std::optional<EarlyExit> take_operands() {
+    std::size_t first_target = 0;
+    if (options_.timestamp_option == TimestampKind::kTsPrespec && !operands_.empty()) {
+      first_target = operands_.size() - 1;
+      if (first_target > kMaxPrespecified) return EarlyExit{"", usage_text(flavor_, program_), 2};
+      options_.prespecified.assign(operands_.begin(), operands_.begin() + first_target);
+    }
+    options_.destinations.assign(operands_.begin() + first_target, operands_.end());
+    if (!options_.destinations.empty()) options_.destination = options_.destinations.back();
+    return std::nullopt;
+  }
+
+  // The size limit of each numeric target's family (of -4/-6 for names); a name resolved to
+  // IPv4 is checked later, by the caller.
+  std::optional<EarlyExit> check_operand_payload_sizes() const {
+    if (options_.destinations.empty()) {
+      return check_payload_size(options_, options_.family, program_);
+    }
+    for (const std::string& destination : options_.destinations) {
+      std::optional<Family> family = literal_address_family(destination);
+      if (!family) family = options_.family;
+      if (std::optional<EarlyExit> too_big = check_payload_size(options_, family, program_)) {
+        return too_big;
+      }
+    }
+    return std::nullopt;
   }
 
   CommandFlavor flavor_;
@@ -347,6 +375,27 @@ std::optional<EarlyExit> check_unprivileged_interval(const Options& options,
                                                      std::string_view program) {
   if (options.interval < milliseconds{2}) {
     return error_exit(program, "cannot flood; minimal interval allowed for user is 2ms");
+  }
+  return std::nullopt;
+}
+
+std::optional<EarlyExit> several_targets_conflict(const Options& options,
+                                                  std::string_view program) {
+  const std::pair<bool, std::string_view> refused[] = {
+      {options.flood, "-f"},
+      {options.adaptive, "-A"},
+      {options.preload_given, "-l"},
+      {options.record_route, "-R"},
+      {options.timestamp_option.has_value(), "-T"},
+      {options.report_outstanding, "-O"},
+      {options.connect_socket, "-C"},
+      {options.flow_label.has_value(), "-F"},
+      {options.node_info.has_value(), "-N"},
+  };
+  for (const auto& [given, letter] : refused) {
+    if (given) {
+      return error_exit(program, std::string(letter) + " cannot be used with several targets");
+    }
   }
   return std::nullopt;
 }

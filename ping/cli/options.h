@@ -4,10 +4,11 @@
 // consulted (numbers always use '.' as the decimal point).
 //
 // Letters and meanings follow iputils ping (20221126, and -3 from 20240905): every letter of its
-// getopt string but -j (HEAD's experimental JSON), plus --help and --version. better_ping adds
-// --watchdog-timeout SECONDS. Short flags combine (`-qc3`), a value may be attached (`-c3`) or
-// follow (`-c 3`), options may come after the destination (GNU getopt permutation), `--` ends
-// the options, long options may be abbreviated when unambiguous (`--vers`).
+// getopt string but -j (HEAD's experimental JSON), plus --help and --version. Both programs add
+// --targets FILE (the hosts to ping, read from FILE) and take several HOST operands; better_ping
+// adds --watchdog-timeout SECONDS. Short flags combine (`-qc3`), a value may be attached (`-c3`)
+// or follow (`-c 3`), options may come after the destinations (GNU getopt permutation), `--`
+// ends the options, long options may be abbreviated when unambiguous (`--vers`).
 //
 // Exit codes carried in EarlyExit: 2 for every error (iputils exits 1 for some bad numbers,
 // e.g. `-c 0`; we use 2 throughout so that 1 keeps meaning "no reply"), 2 for -h, 0 for
@@ -59,6 +60,7 @@ struct Options {
   std::optional<std::uint8_t> ttl;                           // -t 0..255
   std::optional<std::uint8_t> tos;                           // -Q 0..255, decimal or 0x hex
   int preload = 1;                                           // -l 1..65536
+  bool preload_given = false;                                // -l was on the command line
   std::optional<PayloadPattern> pattern;                     // -p, 1..16 bytes; none = default fill
   std::optional<InterfaceOrSource> interface_or_source;      // -I
   bool quiet = false;                                        // -q
@@ -88,7 +90,13 @@ struct Options {
   std::optional<TimestampKind> timestamp_option;             // -T (IPv4 option)
   bool user_latency = false;                                 // -U: user-space time stamps
   std::vector<std::string> prespecified;                     // -T tsprespec: the hops
-  std::string destination;                                   // the last operand
+  // The HOST operands that are targets, in command-line order: every operand, but with
+  // -T tsprespec only the last (the others are its hops). Empty only when --targets is given.
+  // Duplicates are kept: removing them (and resolving) is the caller's job.
+  std::vector<std::string> destinations;
+  std::string destination;                                   // destinations.back(), or empty
+  std::optional<std::string> targets_file;                   // --targets FILE ("-": stdin),
+                                                             // never empty; the last one given
   std::chrono::nanoseconds watchdog_timeout = std::chrono::seconds{10};  // better_ping only
 };
 
@@ -129,6 +137,13 @@ std::optional<EarlyExit> check_unprivileged_limits(const Options& options,
                                                    std::string_view program);
 std::optional<EarlyExit> check_unprivileged_interval(const Options& options,
                                                      std::string_view program);
+
+// With several targets (more than one after duplicates are removed and names resolved) these
+// options are refused: -f, -A, -l, -R, -T, -O, -C, -F, -N. Returns the first of them, in that
+// order, that `options` holds, as "<program>: -f cannot be used with several targets\n" on
+// stderr with exit code 2; nothing when none is given. The caller decides when there are
+// several targets (with -T tsprespec the parser already took the extra operands as hops).
+std::optional<EarlyExit> several_targets_conflict(const Options& options, std::string_view program);
 
 // Largest payload for a family: 65507 for IPv4 (65535 - 20 - 8), 65527 for IPv6 (65535 - 8);
 // no family gives the larger. The parser already applies the limit of -4/-6 or of a

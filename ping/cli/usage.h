@@ -1,5 +1,5 @@
 #pragma once
-// Help and version texts. iputils' layout ("\nUsage\n  ping [options] <destination>\n\nOptions:
+// Help and version texts. iputils' layout ("\nUsage\n  ping [options] <destination>\n...\nOptions:
 // ..."), our own words, every option we support, and the exit codes.
 
 #include <string>

@@ -1,9 +1,9 @@
 # bash completion for better_ping and bping: the same options, plus --watchdog-timeout for
 # better_ping only. Install it as bash-completion/completions/better_ping and .../bping.
 #
-# Destinations come from /etc/hosts (or $HOSTFILE) through compgen -A hostname: completing
-# never resolves a name, so it sends nothing over the network. Interfaces for -I come from
-# /sys/class/net.
+# Destinations (any number of them) come from /etc/hosts (or $HOSTFILE) through compgen -A
+# hostname: completing never resolves a name, so it sends nothing over the network. Interfaces
+# for -I come from /sys/class/net; --targets takes a file name.
 
 # The options of ping/cli/options.cpp: flags, and the letters that take a value.
 _better_ping_flags=(-3 -4 -6 -a -A -b -B -C -d -D -f -h -H -L -n -O -q -r -R -U -v -V)
@@ -39,7 +39,7 @@ _better_ping() {
   local IFS=$'\n'  # joins the word lists below with newlines, which compgen -W splits on
   COMPREPLY=()
 
-  local long=(--help --version)
+  local long=(--help --targets --version)
   [[ $program == better_ping* ]] && long+=(--watchdog-timeout)
 
   # The value of the previous option (flags may come first: -qI, -nc). -I, -M, -N and -T
@@ -61,6 +61,15 @@ _better_ping() {
     mapfile -t COMPREPLY < <(compgen -W "${_better_ping_nodeinfo[*]}" -- "$cur")
     # A subject (subject-name=) wants its value right after the "=".
     [[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *= ]] && { compopt -o nospace 2>/dev/null || true; }
+    return 0
+  fi
+  # --targets FILE, --targets=FILE (bash splits the "=" into a word of its own), or an
+  # abbreviation (--targ): file names; "-" (standard input) is for the user to type.
+  local option=$prev
+  [[ $prev == = ]] && ((COMP_CWORD > 1)) && option=${COMP_WORDS[COMP_CWORD - 2]}
+  if [[ $option == --t* && --targets == "$option"* ]]; then
+    compopt -o filenames 2>/dev/null || true
+    mapfile -t COMPREPLY < <(compgen -f -- "$cur")
     return 0
   fi
   if [[ $prev =~ ^-${flag_letters}[ceFilmpQsStwW]$ || $prev == = ]]; then
