@@ -22,16 +22,15 @@ int main(int argc, char** argv) {
   if (!setup) return bp::report_early_exit(setup.error());
 
   auto link = bp::WatchdogLink::start(
-      {std::string(bp::program_name_from_argv0(program)), setup->target.name, setup->options.watchdog_timeout});
+      {std::string(bp::program_name_from_argv0(program)), setup->label(), setup->options.watchdog_timeout});
   if (!link) {
     std::fprintf(stderr, "%.*s: %s\n", static_cast<int>(program.size()), program.data(),
                  link.error().c_str());
     return bp::kExitWatchdogFailed;
   }
-  bp::Supervision supervision(*link, std::move(systemd), setup->target.name, dies_of_sigpipe);
+  bp::Supervision supervision(*link, std::move(systemd), setup->label(), dies_of_sigpipe);
   supervision.ready(bp::read_monotonic_clock());
-  const bp::LoopResult result = bp::run_ping_loop(program, setup->options, setup->target,
-                                                  setup->socket, setup->signals, &supervision);
+  const bp::LoopResult result = bp::run_ping(program, *setup, &supervision);
   if (result.stop_signal && link->sent_by_watchdog(*result.stop_signal)) {
     link->abandon();
     return bp::kExitStoppedByWatchdog;

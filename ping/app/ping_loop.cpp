@@ -9,6 +9,7 @@
 #include <span>
 #include <vector>
 
+#include "ping/app/turn_output.h"
 #include "ping/packet/icmp_error_text.h"
 #include "shared/mono_clock.h"
 #include "ping/packet/icmp_packet.h"
@@ -51,35 +52,6 @@ RunPolicy make_policy(const Options& o) {
   policy.linger = o.linger;
   return policy;
 }
-
-// Writes everything a loop turn produced with one write() per stream: cheap in flood mode,
-// and line-buffered in effect when stdout is a pipe.
-class Output {
- public:
-  std::string out;
-  std::string err;
-  void flush() {
-    write_all(STDOUT_FILENO, out);
-    write_all(STDERR_FILENO, err);
-  }
-  // A write failed with EPIPE: the reader of stdout or stderr has gone (SIGPIPE is ignored).
-  bool closed() const { return closed_; }
-
- private:
-  void write_all(int fd, std::string& text) {
-    std::size_t done = 0;
-    while (done < text.size()) {
-      const ssize_t n = retry_on_eintr([&] { return ::write(fd, text.data() + done, text.size() - done); });
-      if (n <= 0) {  // nothing more can be shown there
-        closed_ = closed_ || (n < 0 && errno == EPIPE);
-        break;
-      }
-      done += static_cast<std::size_t>(n);
-    }
-    text.clear();
-  }
-  bool closed_ = false;
-};
 
 SessionConfig session_config(const Options& o, const PingTarget& target, const IcmpSocket& socket) {
   SessionConfig config;
@@ -166,7 +138,6 @@ class PingLoop {
   void on_local_error(const LocalError& error);
   NameLookup name_lookup();
   Summary summary() const;
-  std::optional<RttFigures> rtt_figures() const;
 
   const Options& options_;
   const PingTarget& target_;
@@ -194,7 +165,7 @@ class PingLoop {
     MonoTime set_at;
   };
   std::optional<ReceiveTimeout> receive_timeout_;  // nothing: not known
-  Output output_;
+  TurnOutput output_;
   std::unique_ptr<ReverseNames> names_;  // none for numeric output
   TextSink text_;                        // after output_ and names_, which it uses
 };
@@ -498,22 +469,6 @@ NameLookup PingLoop::name_lookup() {
   return [this](const IpAddress& address) { return names_->find(address); };
 }
 
-
-
-
-
-std::optional<RttFigures> PingLoop::rtt_figures() const {
-  const auto s = session_.rtt_stats().summary();
-  if (!s) return std::nullopt;
-  RttFigures f;
-  f.min = s->min;
-  f.avg = s->avg;
-  f.max = s->max;
-  f.mdev = s->mdev;
-  f.ewma = session_.rtt_stats().ewma().value_or(Duration::zero());
-  return f;
-}
-
 Summary PingLoop::summary() const {
   const SessionCounts c = session_.counts();
   Summary s;
@@ -524,7 +479,7 @@ Summary PingLoop::summary() const {
   s.counts.corrupted = static_cast<std::int64_t>(c.corrupted);
   s.counts.errors = static_cast<std::int64_t>(c.errors);
   s.counts.elapsed = schedule_->elapsed();
-  s.rtt = rtt_figures();
+  s.rtt = rtt_figures_of(session_.rtt_stats());
   s.pipe = static_cast<int>(session_.max_in_flight());
   s.fast_mode = options_.flood || options_.adaptive || options_.interval == Duration::zero();
   return s;

@@ -13,7 +13,5 @@ int main(int argc, char** argv) {
   const auto program = bp::message_prefix_from_argv0(argc > 0 ? argv[0] : nullptr, "ping");
   auto setup = bp::prepare_ping(bp::CommandFlavor::kPing, program, argc, argv);
   if (!setup) return bp::report_early_exit(setup.error());
-  return bp::run_ping_loop(program, setup->options, setup->target, setup->socket, setup->signals,
-                           nullptr)
-      .exit_code;
+  return bp::run_ping(program, *setup, nullptr).exit_code;
 }

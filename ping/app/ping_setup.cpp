@@ -7,6 +7,8 @@
 #include <string>
 
 #include "ping/packet/ip_options.h"
+#include "ping/app/target_list.h"
+#include "ping/app/targets_loop.h"
 #include "ping/output/report.h"
 #include "ping/net/resolver.h"
 #include "ping/cli/usage.h"
@@ -23,12 +25,6 @@ EarlyExit error_exit(std::string_view program, const std::string& message) {
   e.stderr_text = std::string(program) + ": " + message + "\n";
   e.exit_code = 2;
   return e;
-}
-
-// The socket API's name for -4 / -6 (AF_* values appear only where the system is called).
-int family_of(std::optional<Family> f) {
-  if (!f) return AF_UNSPEC;
-  return *f == Family::kIpv6 ? AF_INET6 : AF_INET;
 }
 
 std::string ping_group_range() {
@@ -104,18 +100,6 @@ SocketSettings socket_settings(const Options& o, const PingTarget& target) {
   return s;
 }
 
-Expected<PingTarget, EarlyExit> resolve(const Options& o, std::string_view program) {
-  auto resolved = resolve_target(o.destination, family_of(o.family));
-  if (!resolved) return Unexpected{error_exit(program, o.destination + ": " + resolved.error())};
-  PingTarget target;
-  target.name = resolved->name;
-  target.address = resolved->address;
-  // -H asks for names even where -n, -f or a numeric target would print addresses (iputils).
-  target.numeric = !o.force_reverse_lookup && (o.numeric || o.flood || resolved->numeric);
-  if (!target.numeric) target.reverse_name = reverse_lookup(target.address);
-  return target;
-}
-
 // Fails at once when there is no route (iputils: "connect: Network is unreachable", exit 2),
 // and finds the source address the header shows with -I.
 std::optional<std::string> add_route_source(const Options& o, PingTarget& target) {
@@ -158,7 +142,94 @@ Expected<std::vector<std::uint8_t>, EarlyExit> probe_ip_options(const Options& o
   return std::move(*bytes);
 }
 
+// The socket for one family, with the run's settings (`first`: that family's first target).
+Expected<IcmpSocket, EarlyExit> open_socket(const Options& options, const PingTarget& first,
+                                            bool several, std::string_view program) {
+  auto socket = IcmpSocket::open(address_family(first.address));
+  if (!socket) return Unexpected{error_exit(program, privilege_message(socket.error()))};
+  SocketSettings settings = socket_settings(options, first);
+  settings.transmit_stamps = !several;  // several targets: send times are the loop's readings
+  const auto identifier = options.identifier.value_or(static_cast<std::uint16_t>(getpid() & 0xFFFF));
+  if (auto e = socket->apply(settings, identifier)) return Unexpected{error_exit(program, e->message())};
+  for (const std::string& warning : socket->warnings()) {
+    std::fprintf(stderr, "%.*s: %s\n", static_cast<int>(program.size()), program.data(), warning.c_str());
+  }
+  return std::move(*socket);
+}
+
+// One target: everything iputils checks before its first probe, in its order.
+std::optional<EarlyExit> check_single_target(const Options& options, PingTarget& target,
+                                             std::string_view program) {
+  if (!target.numeric) target.reverse_name = reverse_lookup(target.address);
+  if (auto e = check_payload_size(options, target.address.family, program)) return e;
+  if (auto e = add_route_source(options, target)) return error_exit(program, *e);
+  if (getuid() != 0) {
+    if (auto e = check_unprivileged_interval(options, program)) {
+      e->stdout_text = format_header(header_line(options, target));  // iputils' order
+      return e;
+    }
+  }
+  if (options.node_info && target.address.family == Family::kIpv6) {
+    // iputils ignores -N for IPv4 targets, and so do we; see README for why it is refused here.
+    return error_exit(program, "-N: IPv6 node information queries (RFC 4620) are not "
+                               "implemented; no host answers them by default");
+  }
+  auto ip_options = probe_ip_options(options, target, program);
+  if (!ip_options) return ip_options.error();
+  target.ip_options = std::move(*ip_options);
+  return std::nullopt;
+}
+
+// Several targets: the options they cannot use, and each family's payload limit.
+std::optional<EarlyExit> check_several_targets(const Options& options,
+                                               const std::vector<PingTarget>& targets,
+                                               std::string_view program) {
+  if (auto e = several_targets_conflict(options, program)) return e;
+  bool checked[2] = {false, false};
+  for (const PingTarget& t : targets) {
+    const int f = t.address.family == Family::kIpv6 ? 1 : 0;
+    if (checked[f]) continue;
+    checked[f] = true;
+    if (auto e = check_payload_size(options, t.address.family, program)) return e;
+  }
+  if (getuid() != 0) {
+    if (auto e = check_unprivileged_interval(options, program)) return e;
+  }
+  return std::nullopt;
+}
+
+const PingTarget* first_of_other_family(const std::vector<PingTarget>& targets) {
+  for (const PingTarget& t : targets) {
+    if (t.address.family != targets.front().address.family) return &t;
+  }
+  return nullptr;
+}
+
 }  // namespace
+
+std::string PingSetup::label() const {
+  if (targets.size() == 1) return targets.front().name;
+  return targets.front().name + " and " + std::to_string(targets.size() - 1) + " more targets";
+}
+
+LoopResult run_ping(std::string_view program, PingSetup& setup, PingObserver* observer) {
+  LoopResult result;
+  if (setup.targets.size() == 1) {
+    result = run_ping_loop(program, setup.options, setup.targets.front(), setup.socket,
+                           setup.signals, observer);
+  } else {
+    FamilySockets sockets;
+    for (IcmpSocket* s : {&setup.socket, setup.other_socket ? &*setup.other_socket : nullptr}) {
+      if (s == nullptr) continue;
+      (s->family() == AF_INET6 ? sockets.ipv6 : sockets.ipv4) = s;
+    }
+    result = run_targets_loop(program, setup.options, setup.targets, sockets, setup.signals, observer);
+  }
+  // A name that did not resolve is an error, whatever the others did (0 and 1 become 2; the
+  // watchdog's own codes stay).
+  if (setup.some_unresolved && result.exit_code < 2) result.exit_code = 2;
+  return result;
+}
 
 int report_early_exit(const EarlyExit& exit) {
   std::fputs(exit.stdout_text.c_str(), stdout);
@@ -180,37 +251,26 @@ Expected<PingSetup, EarlyExit> prepare_ping(CommandFlavor flavor, std::string_vi
   if (getuid() != 0) {
     if (auto e = check_unprivileged_limits(options, program)) return Unexpected{*e};
   }
-  auto target = resolve(options, program);
-  if (!target) return Unexpected{target.error()};
-  if (auto e = check_payload_size(options, target->address.family, program)) return Unexpected{*e};
+  auto hosts = gather_hosts(options, program);
+  if (!hosts) return Unexpected{hosts.error()};
+  ResolvedTargets resolved = resolve_hosts(*hosts, options, program);
+  std::vector<PingTarget>& targets = resolved.targets;
+  if (targets.empty()) return Unexpected{EarlyExit{"", "", 2}};  // each failure was reported
 
-  if (auto e = add_route_source(options, *target)) return Unexpected{error_exit(program, *e)};
-  if (getuid() != 0) {
-    if (auto e = check_unprivileged_interval(options, program)) {
-      e->stdout_text = format_header(header_line(options, *target));  // iputils' order
-      return Unexpected{*e};
-    }
-  }
+  const bool several = targets.size() > 1;
+  auto problem = several ? check_several_targets(options, targets, program)
+                         : check_single_target(options, targets.front(), program);
+  if (problem) return Unexpected{*problem};
 
-  if (options.node_info && target->address.family == Family::kIpv6) {
-    // iputils ignores -N for IPv4 targets, and so do we; see README for why it is refused here.
-    return Unexpected{error_exit(program, "-N: IPv6 node information queries (RFC 4620) are not "
-                                          "implemented; no host answers them by default")};
+  auto socket = open_socket(options, targets.front(), several, program);
+  if (!socket) return Unexpected{socket.error()};
+  std::optional<IcmpSocket> other;
+  if (const PingTarget* first_other = first_of_other_family(targets)) {
+    auto opened = open_socket(options, *first_other, several, program);
+    if (!opened) return Unexpected{opened.error()};
+    other.emplace(std::move(*opened));
   }
-  auto ip_options = probe_ip_options(options, *target, program);
-  if (!ip_options) return Unexpected{ip_options.error()};
-  target->ip_options = std::move(*ip_options);
-
-  auto socket = IcmpSocket::open(address_family(target->address));
-  if (!socket) return Unexpected{error_exit(program, privilege_message(socket.error()))};
-  const auto identifier = options.identifier.value_or(static_cast<std::uint16_t>(getpid() & 0xFFFF));
-  if (auto e = socket->apply(socket_settings(options, *target), identifier)) {
-    return Unexpected{error_exit(program, e->message())};
-  }
-  for (const std::string& warning : socket->warnings()) {
-    std::fprintf(stderr, "%.*s: %s\n", static_cast<int>(program.size()), program.data(), warning.c_str());
-  }
-  // The socket exists: nothing later needs privilege. Under sudo, stop being root too.
+  // The sockets exist: nothing later needs privilege. Under sudo, stop being root too.
   if (auto e = switch_to_invoking_user()) return Unexpected{error_exit(program, e->message())};
   if (auto e = drop_all_capabilities()) return Unexpected{error_exit(program, e->message())};
 
@@ -220,7 +280,8 @@ Expected<PingSetup, EarlyExit> prepare_ping(CommandFlavor flavor, std::string_vi
                      ? SignalCatcher::install({SIGINT, SIGTERM, SIGQUIT, SIGCHLD, SIGIO, SIGTSTP, SIGCONT})
                      : SignalCatcher::install({SIGINT, SIGTERM, SIGQUIT});
   if (!signals) return Unexpected{error_exit(program, signals.error().message())};
-  return PingSetup{std::move(options), std::move(*target), std::move(*socket), std::move(*signals)};
+  return PingSetup{std::move(options), std::move(targets), std::move(*socket), std::move(other),
+                   std::move(*signals), resolved.some_unresolved};
 }
 
 }  // namespace bp

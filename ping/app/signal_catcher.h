@@ -57,6 +57,8 @@ class SignalCatcher {
   void watch_receiver(int fd);
   // Some signal was recorded and not taken yet.
   bool pending() const;
+  // The signals it catches (for a loop that waits in ppoll() with them unblocked).
+  const sigset_t& mask() const { return mask_; }
   // Whether a handler cut the watched socket's receive timeout since the last call.
   bool take_timeout_cut();
   // The earliest recorded signal not taken yet. A signal that arrives again before it is taken

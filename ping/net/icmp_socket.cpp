@@ -105,7 +105,7 @@ std::optional<SysError> IcmpSocket::apply(const SocketSettings& settings, std::u
     if (auto e = apply_flow_label(*settings.flow_label, *settings.flow_destination)) return e;
   }
   if (settings.timestamps) {
-    if (auto e = apply_timestamps()) return e;
+    if (auto e = apply_timestamps(settings.transmit_stamps)) return e;
   }
   if (kind_ == SocketKind::Raw) {
     if (auto e = apply_filters(identifier)) return e;
@@ -162,7 +162,7 @@ std::optional<SysError> IcmpSocket::apply_filters(std::uint16_t identifier) cons
   return set_option(fd, SOL_SOCKET, SO_ATTACH_FILTER, fprog, "setsockopt(SO_ATTACH_FILTER)");
 }
 
-std::optional<SysError> IcmpSocket::apply_timestamps() const {
+std::optional<SysError> IcmpSocket::apply_timestamps(bool transmit) const {
   // Software stamps taken by the kernel as the probe enters the device layer (TX_SCHED, just
   // before the queueing discipline and the point where packet captures see it leave) and as the
   // reply arrives (RX): the RTT then excludes our own scheduling. TX_SCHED rather than the
@@ -170,9 +170,10 @@ std::optional<SysError> IcmpSocket::apply_timestamps() const {
   // it runs late by the taps' own work (about 2 us on a veth with tcpdump attached), while the
   // device queue that TX_SCHED counts in is empty for an ordinary ping (bench/rtt_accuracy.sh).
   // OPT_ID numbers the TX stamps; OPT_TSONLY keeps the packet itself out of the error queue.
-  const int flags = SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_RX_SOFTWARE |
-                    SOF_TIMESTAMPING_TX_SCHED | SOF_TIMESTAMPING_OPT_ID |
-                    SOF_TIMESTAMPING_OPT_TSONLY;
+  // Without `transmit` (several targets) only replies are stamped: their probes' send times are
+  // the loop's clock readings just before each send, and no stamp per probe fills the error queue.
+  const int tx_flags = SOF_TIMESTAMPING_TX_SCHED | SOF_TIMESTAMPING_OPT_ID | SOF_TIMESTAMPING_OPT_TSONLY;
+  const int flags = SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_RX_SOFTWARE | (transmit ? tx_flags : 0);
   if (!set_option(fd_.get(), SOL_SOCKET, SO_TIMESTAMPING, flags, "setsockopt(SO_TIMESTAMPING)")) {
     return std::nullopt;
   }
@@ -291,8 +292,11 @@ Expected<std::optional<ReceivedPacket>, SysError> IcmpSocket::receive(std::span<
 
 Expected<ErrorQueueEntry, SysError> IcmpSocket::receive_error(std::span<std::uint8_t> buffer) const {
   alignas(cmsghdr) std::array<char, 512> control{};
+  sockaddr_storage name{};
   iovec iov{buffer.data(), buffer.size()};
   msghdr msg{};
+  msg.msg_name = &name;
+  msg.msg_namelen = sizeof name;
   msg.msg_iov = &iov;
   msg.msg_iovlen = 1;
   msg.msg_control = control.data();
@@ -323,18 +327,26 @@ Expected<ErrorQueueEntry, SysError> IcmpSocket::receive_error(std::span<std::uin
   }
   if (!ee) return ErrorQueueEntry{};
   const auto quoted = static_cast<std::size_t>(n);
+  const auto destination = from_sockaddr(reinterpret_cast<const sockaddr*>(&name), msg.msg_namelen);
   switch (ee->ee_origin) {
     case SO_EE_ORIGIN_TIMESTAMPING:
       if (!stamp) return ErrorQueueEntry{};
       return ErrorQueueEntry{TxTimestamp{ee->ee_data, *stamp}};
     case SO_EE_ORIGIN_ICMP:
     case SO_EE_ORIGIN_ICMP6:
-      return ErrorQueueEntry{RemoteError{ee->ee_type, ee->ee_code, ee->ee_info, offender, quoted}};
+      return ErrorQueueEntry{RemoteError{ee->ee_type, ee->ee_code, ee->ee_info, offender, quoted, destination}};
     case SO_EE_ORIGIN_LOCAL:
-      return ErrorQueueEntry{LocalError{static_cast<int>(ee->ee_errno), ee->ee_info, quoted}};
+      return ErrorQueueEntry{LocalError{static_cast<int>(ee->ee_errno), ee->ee_info, quoted, destination}};
     default:
       return ErrorQueueEntry{};
   }
+}
+
+std::optional<SysError> IcmpSocket::set_receive_buffer(int bytes) const {
+  if (setsockopt(fd_.get(), SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes) != 0) {
+    return last_error("setsockopt(SO_RCVBUF)");
+  }
+  return std::nullopt;
 }
 
 std::optional<SysError> IcmpSocket::prepare_blocking_receive(std::chrono::nanoseconds timeout) const {

@@ -35,6 +35,7 @@ struct OpenFailure {
 
 struct SocketSettings {
   bool timestamps = true;         // kernel RX and TX software timestamps (off for -f and -U)
+  bool transmit_stamps = true;    // with timestamps: TX stamps too (several targets: RX only)
   std::vector<SocketOption> options;  // plan_socket_options(): -t -Q -M -m -S -b -d -r -L -R -T
   std::string interface;          // -I NAME: SO_BINDTODEVICE
   std::optional<IpAddress> source;  // -I ADDRESS, or -B's first source: bind
@@ -64,11 +65,13 @@ struct RemoteError {  // an ICMP error that the kernel matched to a packet we se
   std::uint32_t info;             // MTU for "fragmentation needed" / "packet too big"
   std::optional<IpAddress> offender;
   std::size_t quoted_length;      // bytes of our original ICMP message in the caller's buffer
+  std::optional<IpAddress> destination;  // where the original went (the message's address)
 };
 struct LocalError {   // e.g. EMSGSIZE with the path MTU in info
   int err;
   std::uint32_t info;
   std::size_t quoted_length;
+  std::optional<IpAddress> destination;  // where the original was going
 };
 using ErrorQueueEntry = std::variant<std::monostate, TxTimestamp, RemoteError, LocalError>;
 
@@ -105,6 +108,10 @@ class IcmpSocket {
   // Reads one error-queue message (ICMP errors, local errors, TX timestamps).
   Expected<ErrorQueueEntry, SysError> receive_error(std::span<std::uint8_t> buffer) const;
 
+  // Asks for a receive buffer of `bytes` (the kernel caps it at net.core.rmem_max): room for
+  // the replies of many targets between two reads.
+  std::optional<SysError> set_receive_buffer(int bytes) const;
+
   // Lets receive(wait = true) block, for at most `timeout` (set_receive_timeout changes it).
   // Other calls stay non-blocking.
   std::optional<SysError> prepare_blocking_receive(std::chrono::nanoseconds timeout) const;
@@ -116,7 +123,7 @@ class IcmpSocket {
   IcmpSocket(UniqueFd fd, int family, SocketKind kind)
       : fd_(std::move(fd)), family_(family), kind_(kind) {}
   std::optional<SysError> apply_filters(std::uint16_t identifier) const;
-  std::optional<SysError> apply_timestamps() const;
+  std::optional<SysError> apply_timestamps(bool transmit) const;
   std::optional<SysError> bind_source(const SocketSettings& settings);
   std::optional<SysError> apply_flow_label(std::uint32_t label, const IpAddress& destination);
 

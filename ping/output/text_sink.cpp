@@ -129,6 +129,18 @@ void TextSink::on_local_error(int err, std::uint32_t info, Family family) {
   }
 }
 
+std::optional<RttFigures> rtt_figures_of(const RttStats& stats) {
+  const auto s = stats.summary();
+  if (!s) return std::nullopt;
+  RttFigures f;
+  f.min = s->min;
+  f.avg = s->avg;
+  f.max = s->max;
+  f.mdev = s->mdev;
+  f.ewma = stats.ewma().value_or(Duration::zero());
+  return f;
+}
+
 void TextSink::on_summary(const Summary& summary) { out_ += format_summary(summary); }
 
 void TextSink::on_status(const Summary& summary, bool stderr_is_terminal) {

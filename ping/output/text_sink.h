@@ -23,6 +23,7 @@
 #include "ping/packet/ip_options.h"
 #include "ping/engine/probe_session.h"
 #include "ping/output/report.h"
+#include "ping/stats/rtt_stats.h"
 
 namespace bp {
 
@@ -41,6 +42,9 @@ struct TextSinkSettings {
 using WallClock = std::function<WallClockTime()>;
 // A reverse name for an address: nothing while unknown (or with -n: pass an empty function).
 using NameLookup = std::function<std::optional<std::string>(const IpAddress&)>;
+
+// iputils' rtt figures (min/avg/max/mdev and the EWMA) of `stats`; nothing without samples.
+std::optional<RttFigures> rtt_figures_of(const RttStats& stats);
 
 class TextSink {
  public:

@@ -1,0 +1,402 @@
+#include "ping/app/targets_loop.h"
+
+#include <poll.h>
+#include <pthread.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <memory>
+
+#include "ping/app/turn_output.h"
+#include "ping/engine/probe_engine.h"
+#include "ping/net/resolver.h"
+#include "ping/output/targets_text_sink.h"
+#include "ping/packet/payload.h"
+#include "shared/mono_clock.h"
+
+namespace bp {
+namespace {
+
+constexpr std::size_t kReceiveBufferSize = 65536 + 512;
+// Dense schedule: the next thing due sooner than this; the loop then sleeps kMinTurn at least.
+constexpr Duration kDenseBelow = std::chrono::milliseconds(2);
+constexpr Duration kMinTurn = std::chrono::milliseconds(1);
+// The most packets read from one socket in one turn, so that sends stay on time under a flood.
+constexpr int kMaxReadsPerTurn = 4096;
+// Room in each socket for the replies between two reads (the kernel caps it at rmem_max).
+constexpr int kReceiveBufferBytes = 8 << 20;
+
+std::uint64_t random_nonce() {
+  std::uint64_t nonce = 0;
+  if (getrandom(&nonce, sizeof nonce, 0) != sizeof nonce) {
+    nonce = static_cast<std::uint64_t>(read_monotonic_clock().time_since_epoch().count()) ^
+            (static_cast<std::uint64_t>(getpid()) << 32);
+  }
+  return nonce;
+}
+
+EngineConfig engine_config(const Options& o, FamilySockets sockets) {
+  EngineConfig c;
+  c.identifiers[0] = sockets.ipv4 != nullptr ? sockets.ipv4->identifier() : 0;
+  c.identifiers[1] = sockets.ipv6 != nullptr ? sockets.ipv6->identifier() : 0;
+  c.payload.resize(o.payload_size);
+  if (o.pattern) {
+    fill_payload(c.payload, *o.pattern);
+  } else {
+    fill_payload(c.payload);
+  }
+  c.nonce = random_nonce();
+  c.interval = o.interval;
+  c.count = o.count ? static_cast<std::uint64_t>(*o.count) : 0;
+  c.deadline = o.deadline;
+  c.wait = o.linger;
+  return c;
+}
+
+TextSinkSettings text_settings(const Options& o, FamilySockets sockets, std::string_view program) {
+  TextSinkSettings t;
+  t.program = std::string(program);
+  t.quiet = o.quiet;
+  t.timestamps = o.print_timestamps;
+  const IcmpSocket* any = sockets.ipv4 != nullptr ? sockets.ipv4 : sockets.ipv6;
+  t.show_identifier = o.verbose && any != nullptr && any->kind() == SocketKind::Raw;
+  t.three_decimals = o.rtt_three_decimals;
+  t.audible = o.audible;
+  return t;
+}
+
+// An address no reply comes from: TextSink then names every address through its lookup.
+IpAddress no_address() {
+  IpAddress a{Family::kIpv6, {}};
+  a.bytes.fill(0xFF);
+  return a;
+}
+
+std::vector<IpAddress> addresses(std::span<const PingTarget> targets) {
+  std::vector<IpAddress> out;
+  out.reserve(targets.size());
+  for (const PingTarget& t : targets) out.push_back(t.address);
+  return out;
+}
+
+std::vector<std::string> names(std::span<const PingTarget> targets) {
+  std::vector<std::string> out;
+  out.reserve(targets.size());
+  for (const PingTarget& t : targets) out.push_back(t.name);
+  return out;
+}
+
+class SocketNetwork final : public Network {
+ public:
+  explicit SocketNetwork(FamilySockets sockets) : sockets_(sockets) {}
+  int send(std::span<const std::uint8_t> icmp, const IpAddress& to) override {
+    const IcmpSocket* socket = sockets_.of(to.family);
+    return socket != nullptr ? socket->send(icmp, to) : EAFNOSUPPORT;
+  }
+  MonoTime now() override { return read_monotonic_clock(); }
+
+ private:
+  FamilySockets sockets_;
+};
+
+// better_ping's heartbeat: any valid first reply from any target.
+class HeartbeatSink final : public ProbeEvents {
+ public:
+  HeartbeatSink(PingObserver& observer, const MonoTime& now) : observer_(observer), now_(now) {}
+  void on_reply(std::size_t, const ReplyEvent& event) override {
+    if (event.valid() && event.rtt) observer_.on_valid_reply(event.sequence, *event.rtt, now_);
+  }
+
+ private:
+  PingObserver& observer_;
+  const MonoTime& now_;
+};
+
+class TargetsLoop {
+ public:
+  TargetsLoop(std::string_view program, const Options& options, std::span<const PingTarget> targets,
+              FamilySockets sockets, SignalCatcher& signals, PingObserver* observer);
+  LoopResult run();
+
+ private:
+  void set_up_sockets();
+  void turn_clock();
+  void read_sockets();
+  void read_socket(IcmpSocket& socket);
+  void on_packet(const IcmpSocket& socket, const ReceivedPacket& packet);
+  void drain_error_queue(IcmpSocket& socket);
+  void sleep();
+  bool handle_signals();
+  void tick_observer();
+  LoopProgress progress() const;
+  bool output_closed() const;
+  NameLookup name_lookup();
+
+  std::string_view program_;
+  const Options& options_;
+  std::span<const PingTarget> targets_;
+  FamilySockets sockets_;
+  SignalCatcher& signals_;
+  PingObserver* observer_;
+  MonoTime now_;
+  Duration wall_minus_mono_{};  // this turn's CLOCK_REALTIME - CLOCK_MONOTONIC
+  ProbeEngine engine_;
+  SocketNetwork network_;
+  TargetIndex named_;  // targets given by name: their replies are shown with the name
+  std::unique_ptr<ReverseNames> names_;
+  TurnOutput output_;
+  TextSink text_;
+  TargetsTextSink sink_;
+  std::optional<HeartbeatSink> heartbeat_;
+  std::optional<ProbeEventsFanout> fanout_;
+  ProbeEvents* events_ = nullptr;
+  std::unique_ptr<std::uint8_t[]> buffer_;
+  sigset_t unblocked_{};  // the mask inside ppoll(): ours with the caught signals unblocked
+  std::optional<int> exit_override_;
+  std::optional<CaughtSignal> stop_signal_;
+};
+
+std::vector<IpAddress> named_addresses(std::span<const PingTarget> targets) {
+  std::vector<IpAddress> out;
+  for (const PingTarget& t : targets) {
+    if (!t.numeric) out.push_back(t.address);
+  }
+  return out;
+}
+
+TargetsLoop::TargetsLoop(std::string_view program, const Options& options,
+                         std::span<const PingTarget> targets, FamilySockets sockets,
+                         SignalCatcher& signals, PingObserver* observer)
+    : program_(program),
+      options_(options),
+      targets_(targets),
+      sockets_(sockets),
+      signals_(signals),
+      observer_(observer),
+      now_(read_monotonic_clock()),
+      engine_(engine_config(options, sockets), addresses(targets), now_),
+      network_(sockets),
+      named_(named_addresses(targets)),
+      names_(named_addresses(targets).empty() ? nullptr : std::make_unique<ReverseNames>()),
+      text_(text_settings(options, sockets, program), no_address(),
+            [] { return WallClockTime(std::chrono::system_clock::now()); }, name_lookup(), output_.out,
+            output_.err),
+      sink_(engine_, names(targets), text_, output_.err),
+      buffer_(new std::uint8_t[kReceiveBufferSize]) {
+  if (observer_ != nullptr) {
+    heartbeat_.emplace(*observer_, now_);
+    fanout_.emplace(std::vector<ProbeEvents*>{&sink_, &*heartbeat_});
+    events_ = &*fanout_;
+  } else {
+    events_ = &sink_;
+  }
+}
+
+// Names come from the reverse-lookup worker's cache, for targets given by name only (a target
+// given as an address is shown as one, as with one target).
+NameLookup TargetsLoop::name_lookup() {
+  if (!names_) return {};
+  return [this](const IpAddress& address) -> std::optional<std::string> {
+    if (!named_.find(address)) return std::nullopt;
+    return names_->find(address);
+  };
+}
+
+LoopResult TargetsLoop::run() {
+  if (!options_.quiet) {
+    std::vector<HeaderLine> headers;
+    headers.reserve(targets_.size());
+    for (const PingTarget& t : targets_) headers.push_back(header_line(options_, t));
+    sink_.headers(headers);
+  }
+  output_.flush();
+  set_up_sockets();
+  sigset_t previous;
+  pthread_sigmask(SIG_BLOCK, &signals_.mask(), &previous);
+  unblocked_ = previous;
+  for (int sig = 1; sig < NSIG; ++sig) {
+    if (sigismember(&signals_.mask(), sig) == 1) sigdelset(&unblocked_, sig);
+  }
+  for (;;) {
+    turn_clock();
+    read_sockets();
+    engine_.expire(now_, *events_);
+    tick_observer();
+    if (engine_.finished(now_) || output_closed()) break;
+    engine_.send_due(now_, network_, *events_);
+    output_.flush();
+    if (output_closed()) break;
+    sleep();
+    if (handle_signals() || exit_override_) break;
+    output_.flush();
+  }
+  engine_.finish(*events_);
+  if (!output_closed()) {
+    sink_.summaries();
+    output_.flush();
+  }
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  if (observer_ != nullptr) observer_->on_finish(progress());
+  LoopResult result;
+  result.exit_code = exit_override_.value_or(engine_.exit_status());
+  result.stop_signal = stop_signal_;
+  result.output_closed = output_closed();
+  return result;
+}
+
+void TargetsLoop::set_up_sockets() {
+  for (IcmpSocket* socket : {sockets_.ipv4, sockets_.ipv6}) {
+    if (socket == nullptr) continue;
+    // Best effort: a smaller buffer only means replies may be dropped under a heavy load.
+    (void)socket->set_receive_buffer(kReceiveBufferBytes);
+  }
+}
+
+void TargetsLoop::turn_clock() {
+  timespec wall{};
+  clock_gettime(CLOCK_REALTIME, &wall);
+  now_ = read_monotonic_clock();
+  const Duration wall_ns = std::chrono::seconds(wall.tv_sec) + Duration(wall.tv_nsec);
+  wall_minus_mono_ = wall_ns - now_.time_since_epoch();
+}
+
+void TargetsLoop::read_sockets() {
+  for (IcmpSocket* socket : {sockets_.ipv4, sockets_.ipv6}) {
+    if (socket != nullptr) read_socket(*socket);
+  }
+}
+
+void TargetsLoop::read_socket(IcmpSocket& socket) {
+  std::span<std::uint8_t> buffer(buffer_.get(), kReceiveBufferSize);
+  for (int i = 0; i < kMaxReadsPerTurn; ++i) {
+    auto received = socket.receive(buffer, /*wait=*/false);
+    if (!received) {
+      // With IP_RECVERR a queued ICMP error fails the receive; the details are in the queue.
+      drain_error_queue(socket);
+      continue;
+    }
+    if (!received->has_value()) return;
+    on_packet(socket, **received);
+  }
+}
+
+void TargetsLoop::on_packet(const IcmpSocket& socket, const ReceivedPacket& packet) {
+  const Family family = socket.family() == AF_INET6 ? Family::kIpv6 : Family::kIpv4;
+  const std::span<const std::uint8_t> bytes(buffer_.get(), packet.length);
+  Envelope envelope;
+  envelope.source = packet.from;
+  if (packet.ttl) envelope.ttl = static_cast<std::uint8_t>(*packet.ttl);
+  const bool with_ip_header = family == Family::kIpv4 && socket.kind() == SocketKind::Raw;
+  const ReceivedIcmp parsed =
+      with_ip_header ? parse_ipv4_datagram(bytes) : parse_icmp_message(family, bytes, envelope);
+  if (const auto* reply = std::get_if<EchoReply>(&parsed.message)) {
+    ReadMeta meta;
+    meta.from = packet.from;
+    meta.cut_by_buffer = packet.truncated;
+    meta.kernel_rx = packet.kernel_rx;
+    if (packet.kernel_rx) meta.kernel_rx_mono = MonoTime(*packet.kernel_rx - wall_minus_mono_);
+    meta.read_at = read_monotonic_clock();
+    engine_.on_echo_reply(*reply, parsed.envelope, meta, *events_);
+  } else if (const auto* error = std::get_if<IcmpError>(&parsed.message)) {
+    engine_.on_in_band_error(*error, parsed.envelope, *events_);
+  }
+}
+
+void TargetsLoop::drain_error_queue(IcmpSocket& socket) {
+  std::span<std::uint8_t> buffer(buffer_.get(), kReceiveBufferSize);
+  for (int i = 0; i < kMaxReadsPerTurn; ++i) {
+    auto entry = socket.receive_error(buffer);
+    if (!entry) return;
+    if (const auto* remote = std::get_if<RemoteError>(&*entry)) {
+      if (remote->destination) {
+        engine_.on_queued_error(*remote->destination, buffer.first(remote->quoted_length),
+                                remote->type, remote->code, remote->info, remote->offender,
+                                *events_);
+      }
+    } else if (std::holds_alternative<std::monostate>(*entry)) {
+      return;  // the queue is empty
+    }
+    // A local error (EMSGSIZE ...) also failed its send, which the engine counted already.
+  }
+}
+
+void TargetsLoop::sleep() {
+  std::optional<MonoTime> wake = engine_.next_wakeup(now_);
+  if (observer_ != nullptr) {
+    if (const auto tick = observer_->next_tick(); tick && (!wake || *tick < *wake)) wake = tick;
+  }
+  const MonoTime now = read_monotonic_clock();
+  if (wake && *wake <= now) return;
+  std::array<pollfd, 2> fds{};
+  nfds_t count = 0;
+  std::optional<Duration> timeout;
+  if (wake) timeout = *wake - now;
+  if (timeout && *timeout < kDenseBelow) {
+    timeout = std::max(*timeout, kMinTurn);  // dense: replies are read after the sleep
+  } else {
+    for (IcmpSocket* socket : {sockets_.ipv4, sockets_.ipv6}) {
+      if (socket != nullptr) fds[count++] = pollfd{socket->fd(), POLLIN, 0};
+    }
+  }
+  timespec ts{};
+  if (timeout) {
+    ts.tv_sec = static_cast<time_t>(timeout->count() / 1'000'000'000);
+    ts.tv_nsec = static_cast<long>(timeout->count() % 1'000'000'000);
+  }
+  ::ppoll(count > 0 ? fds.data() : nullptr, count, timeout ? &ts : nullptr, &unblocked_);
+}
+
+bool TargetsLoop::handle_signals() {
+  while (auto info = signals_.take()) {
+    const int sig = info->signo;
+    if (sig == SIGINT || sig == SIGTERM) {
+      stop_signal_ = *info;
+      return true;
+    }
+    if (sig == SIGQUIT) {
+      sink_.status();
+    } else if (observer_ != nullptr) {
+      if (auto code = observer_->on_other_signal(*info)) {
+        exit_override_ = *code;
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+void TargetsLoop::tick_observer() {
+  if (observer_ == nullptr) return;
+  const auto due = observer_->next_tick();
+  if (!due || now_ < *due) return;
+  observer_->on_tick(now_, progress());
+}
+
+LoopProgress TargetsLoop::progress() const {
+  LoopProgress p{};
+  for (std::size_t i = 0; i < engine_.size(); ++i) {
+    const TargetFigures f = engine_.figures(i);
+    p.transmitted += f.transmitted;
+    p.received += f.received;
+    if (f.last_rtt) p.last_rtt = f.last_rtt;
+  }
+  return p;
+}
+
+bool TargetsLoop::output_closed() const {
+  return output_.closed() && observer_ != nullptr && observer_->end_on_closed_output();
+}
+
+}  // namespace
+
+LoopResult run_targets_loop(std::string_view program, const Options& options,
+                            std::span<const PingTarget> targets, FamilySockets sockets,
+                            SignalCatcher& signals, PingObserver* observer) {
+  TargetsLoop loop(program, options, targets, sockets, signals, observer);
+  return loop.run();
+}
+
+}  // namespace bp

@@ -1,0 +1,43 @@
+#pragma once
+// TurnOutput: the text a loop turn produced, for stdout and stderr, written with one write()
+// per stream at the end of the turn.
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <string>
+
+#include "shared/sys_error.h"
+
+namespace bp {
+
+// Writes everything a loop turn produced with one write() per stream: cheap in flood mode,
+// and line-buffered in effect when stdout is a pipe.
+class TurnOutput {
+ public:
+  std::string out;
+  std::string err;
+  void flush() {
+    write_all(STDOUT_FILENO, out);
+    write_all(STDERR_FILENO, err);
+  }
+  // A write failed with EPIPE: the reader of stdout or stderr has gone (SIGPIPE is ignored).
+  bool closed() const { return closed_; }
+
+ private:
+  void write_all(int fd, std::string& text) {
+    std::size_t done = 0;
+    while (done < text.size()) {
+      const ssize_t n = retry_on_eintr([&] { return ::write(fd, text.data() + done, text.size() - done); });
+      if (n <= 0) {  // nothing more can be shown there
+        closed_ = closed_ || (n < 0 && errno == EPIPE);
+        break;
+      }
+      done += static_cast<std::size_t>(n);
+    }
+    text.clear();
+  }
+  bool closed_ = false;
+};
+
+}  // namespace bp
