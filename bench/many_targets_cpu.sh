@@ -48,4 +48,5 @@ note "Many-targets CPU: $targets targets at 1 s, $count probes each, ours \`ping
   "$((count - 1)).5 s, after its $count-th round) one after the other, $pairs pair(s), the first of a pair alternating; the iputils column is fping." \
   "CPU = user + sys of the run (wait4's rusage) / echo requests the target received;" \
   "ratio = median of the per-pair ratios. On a veth the target's answer and the delivery of" \
-  "its reply run in the sender's context (softirq), so both are charged for them alike."
+  "its reply run in the sender's context (softirq), so both are charged for them alike, as" \
+  "sys time; the user time alone is shown after the range."

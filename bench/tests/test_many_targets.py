@@ -231,7 +231,8 @@ class RowsTest(unittest.TestCase):
         mt.main(["cpu", "--results", self.results, "--targets", "5000", "--count", "20",
                  "--ours", ours[0], "--ours", ours[1], "--fping", fping[0], "--fping", fping[1]])
         (row,) = self.rows()
-        self.assertEqual((row["ours"], row["ref"]), ("3.50 (3.00–4.00)", "4.00 (4.00–4.00)"))
+        self.assertEqual((row["ours"], row["ref"]),
+                         ("3.50 (3.00–4.00); user 1.00", "4.00 (4.00–4.00); user 2.00"))
         self.assertEqual((row["ratio"], row["met"]), ("0.875×", "yes"))
 
 
