@@ -9,6 +9,7 @@
 #include "ping/packet/ip_options.h"
 #include "ping/app/target_list.h"
 #include "ping/app/targets_loop.h"
+#include "ping/engine/probe_token.h"
 #include "ping/output/report.h"
 #include "ping/net/resolver.h"
 #include "ping/cli/usage.h"
@@ -185,6 +186,13 @@ std::optional<EarlyExit> check_several_targets(const Options& options,
                                                const std::vector<PingTarget>& targets,
                                                std::string_view program) {
   if (auto e = several_targets_conflict(options, program)) return e;
+  // Each probe's payload starts with an 8-byte token (engine/probe_token.h): without room for
+  // it another process's replies on our identifier could count.
+  if (options.payload_size < kProbeTokenBytes) {
+    return error_exit(program, "-s below " + std::to_string(kProbeTokenBytes) +
+                                   " cannot be used with several targets (each probe carries an "
+                                   "8-byte token)");
+  }
   bool checked[2] = {false, false};
   for (const PingTarget& t : targets) {
     const int f = t.address.family == Family::kIpv6 ? 1 : 0;
@@ -209,7 +217,8 @@ const PingTarget* first_of_other_family(const std::vector<PingTarget>& targets) 
 
 std::string PingSetup::label() const {
   if (targets.size() == 1) return targets.front().name;
-  return targets.front().name + " and " + std::to_string(targets.size() - 1) + " more targets";
+  const std::size_t more = targets.size() - 1;
+  return targets.front().name + " and " + std::to_string(more) + (more == 1 ? " more target" : " more targets");
 }
 
 LoopResult run_ping(std::string_view program, PingSetup& setup, PingObserver* observer) {

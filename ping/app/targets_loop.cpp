@@ -12,6 +12,7 @@
 
 #include "ping/app/turn_output.h"
 #include "ping/engine/probe_engine.h"
+#include "ping/net/receive_batch.h"
 #include "ping/net/resolver.h"
 #include "ping/output/targets_text_sink.h"
 #include "ping/packet/payload.h"
@@ -22,10 +23,15 @@ namespace {
 
 constexpr std::size_t kReceiveBufferSize = 65536 + 512;
 // Dense schedule: the next thing due sooner than this; the loop then sleeps kMinTurn at least.
-constexpr Duration kDenseBelow = std::chrono::milliseconds(2);
-constexpr Duration kMinTurn = std::chrono::milliseconds(1);
-// The most packets read from one socket in one turn, so that sends stay on time under a flood.
-constexpr int kMaxReadsPerTurn = 4096;
+constexpr Duration kDenseBelow = std::chrono::milliseconds(5);
+constexpr Duration kMinTurn = std::chrono::milliseconds(4);
+// Replies are read kBatchSlots at a time (recvmmsg), at most kMaxBatchesPerTurn batches from
+// one socket per turn, so that sends stay on time under a flood.
+constexpr std::size_t kBatchSlots = 64;
+constexpr int kMaxBatchesPerTurn = 64;
+constexpr int kMaxErrorsPerTurn = 4096;
+// Room in a batch slot beyond the ICMP message we send: the largest IPv4 header, and more.
+constexpr std::size_t kSlotHeadroom = 512;
 // Room in each socket for the replies between two reads (the kernel caps it at rmem_max).
 constexpr int kReceiveBufferBytes = 8 << 20;
 
@@ -126,7 +132,8 @@ class TargetsLoop {
   void turn_clock();
   void read_sockets();
   void read_socket(IcmpSocket& socket);
-  void on_packet(const IcmpSocket& socket, const ReceivedPacket& packet);
+  void on_packet(const IcmpSocket& socket, const ReceivedPacket& packet,
+                 std::span<const std::uint8_t> bytes);
   void drain_error_queue(IcmpSocket& socket);
   void sleep();
   bool handle_signals();
@@ -142,6 +149,7 @@ class TargetsLoop {
   SignalCatcher& signals_;
   PingObserver* observer_;
   MonoTime now_;
+  MonoTime read_at_;            // the clock after the latest batch of replies was read
   Duration wall_minus_mono_{};  // this turn's CLOCK_REALTIME - CLOCK_MONOTONIC
   ProbeEngine engine_;
   SocketNetwork network_;
@@ -153,7 +161,8 @@ class TargetsLoop {
   std::optional<HeartbeatSink> heartbeat_;
   std::optional<ProbeEventsFanout> fanout_;
   ProbeEvents* events_ = nullptr;
-  std::unique_ptr<std::uint8_t[]> buffer_;
+  std::unique_ptr<std::uint8_t[]> buffer_;  // the error queue's
+  ReceiveBatch batch_;
   sigset_t unblocked_{};  // the mask inside ppoll(): ours with the caught signals unblocked
   std::optional<int> exit_override_;
   std::optional<CaughtSignal> stop_signal_;
@@ -185,7 +194,8 @@ TargetsLoop::TargetsLoop(std::string_view program, const Options& options,
             [] { return WallClockTime(std::chrono::system_clock::now()); }, name_lookup(), output_.out,
             output_.err),
       sink_(engine_, names(targets), text_, output_.err),
-      buffer_(new std::uint8_t[kReceiveBufferSize]) {
+      buffer_(new std::uint8_t[kReceiveBufferSize]),
+      batch_(kBatchSlots, kIcmpHeaderSize + options.payload_size + kSlotHeadroom) {
   if (observer_ != nullptr) {
     heartbeat_.emplace(*observer_, now_);
     fanout_.emplace(std::vector<ProbeEvents*>{&sink_, &*heartbeat_});
@@ -270,22 +280,22 @@ void TargetsLoop::read_sockets() {
 }
 
 void TargetsLoop::read_socket(IcmpSocket& socket) {
-  std::span<std::uint8_t> buffer(buffer_.get(), kReceiveBufferSize);
-  for (int i = 0; i < kMaxReadsPerTurn; ++i) {
-    auto received = socket.receive(buffer, /*wait=*/false);
+  for (int i = 0; i < kMaxBatchesPerTurn; ++i) {
+    auto received = batch_.receive(socket);
     if (!received) {
       // With IP_RECVERR a queued ICMP error fails the receive; the details are in the queue.
       drain_error_queue(socket);
       continue;
     }
-    if (!received->has_value()) return;
-    on_packet(socket, **received);
+    read_at_ = read_monotonic_clock();
+    for (std::size_t k = 0; k < *received; ++k) on_packet(socket, batch_.packet(k), batch_.bytes(k));
+    if (*received < kBatchSlots) return;
   }
 }
 
-void TargetsLoop::on_packet(const IcmpSocket& socket, const ReceivedPacket& packet) {
+void TargetsLoop::on_packet(const IcmpSocket& socket, const ReceivedPacket& packet,
+                            std::span<const std::uint8_t> bytes) {
   const Family family = socket.family() == AF_INET6 ? Family::kIpv6 : Family::kIpv4;
-  const std::span<const std::uint8_t> bytes(buffer_.get(), packet.length);
   Envelope envelope;
   envelope.source = packet.from;
   if (packet.ttl) envelope.ttl = static_cast<std::uint8_t>(*packet.ttl);
@@ -298,7 +308,7 @@ void TargetsLoop::on_packet(const IcmpSocket& socket, const ReceivedPacket& pack
     meta.cut_by_buffer = packet.truncated;
     meta.kernel_rx = packet.kernel_rx;
     if (packet.kernel_rx) meta.kernel_rx_mono = MonoTime(*packet.kernel_rx - wall_minus_mono_);
-    meta.read_at = read_monotonic_clock();
+    meta.read_at = read_at_;
     engine_.on_echo_reply(*reply, parsed.envelope, meta, *events_);
   } else if (const auto* error = std::get_if<IcmpError>(&parsed.message)) {
     engine_.on_in_band_error(*error, parsed.envelope, *events_);
@@ -307,7 +317,7 @@ void TargetsLoop::on_packet(const IcmpSocket& socket, const ReceivedPacket& pack
 
 void TargetsLoop::drain_error_queue(IcmpSocket& socket) {
   std::span<std::uint8_t> buffer(buffer_.get(), kReceiveBufferSize);
-  for (int i = 0; i < kMaxReadsPerTurn; ++i) {
+  for (int i = 0; i < kMaxErrorsPerTurn; ++i) {
     auto entry = socket.receive_error(buffer);
     if (!entry) return;
     if (const auto* remote = std::get_if<RemoteError>(&*entry)) {

@@ -154,8 +154,18 @@ void ProbeEngine::on_echo_reply(const EchoReply& reply, const Envelope& envelope
   TargetState& t = targets_state_[i];
   const ProbeState state = windows_.state(i, *round);
   if (state != ProbeState::kPending && state != ProbeState::kAnswered) return;  // too late
-  ReplyEvent event = reply_event(reply, envelope, meta);
   const Duration time = rtt(i, *round, meta);
+  if (config_.wait > Duration::zero() && time >= config_.wait) {
+    // It came after the probe's wait, though the loop read it before expire() saw the wait
+    // end: the probe is lost, as it would be had the loop woken on time.
+    if (state == ProbeState::kPending) {
+      resolve(i, *round, ProbeState::kLost);
+      ++t.lost;
+      events.on_lost(i, sequence_of(*round));
+    }
+    return;
+  }
+  ReplyEvent event = reply_event(reply, envelope, meta);
   event.rtt = time;
   if (!reply.checksum_ok) {
     ++t.corrupted;  // shown, kept out of every figure (as with one target)

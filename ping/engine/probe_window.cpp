@@ -8,7 +8,7 @@ namespace bp {
 std::size_t ProbeWindows::slots_for(Duration wait, Duration interval) {
   if (wait <= Duration::zero() || interval <= Duration::zero()) return 64;  // -W 0: see header
   const auto intervals = static_cast<std::uint64_t>((wait + interval - Duration(1)) / interval);
-  if (intervals >= kMaxSlots) return kMaxSlots;
+  if (intervals + 2 >= kMaxSlots) return kMaxSlots;
   return std::max(kMinSlots, std::bit_ceil(static_cast<std::size_t>(intervals) + 2));
 }
 

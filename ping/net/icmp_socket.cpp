@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "ping/net/control_messages.h"
 #include "shared/capabilities.h"
 
 namespace bp {
@@ -33,10 +34,6 @@ template <typename T>
 std::optional<SysError> set_option(int fd, int level, int name, const T& value, const char* what) {
   if (setsockopt(fd, level, name, &value, sizeof value) != 0) return last_error(what);
   return std::nullopt;
-}
-
-KernelTime to_kernel_time(const timespec& ts) {
-  return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
 }
 
 // The filter program a raw socket runs in the kernel: echo replies with another identifier
@@ -241,25 +238,6 @@ int IcmpSocket::send(std::span<const std::uint8_t> packet, const IpAddress& to) 
 namespace {
 
 // Control messages of interest on a received packet.
-void read_control(msghdr& msg, ReceivedPacket& out) {
-  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
-    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_TIMESTAMPING) {
-      scm_timestamping ts{};
-      std::memcpy(&ts, CMSG_DATA(c), sizeof ts);
-      if (ts.ts[0].tv_sec != 0 || ts.ts[0].tv_nsec != 0) out.kernel_rx = to_kernel_time(ts.ts[0]);
-    } else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_TIMESTAMPNS) {
-      timespec ts{};
-      std::memcpy(&ts, CMSG_DATA(c), sizeof ts);
-      out.kernel_rx = to_kernel_time(ts);
-    } else if ((c->cmsg_level == SOL_IP && c->cmsg_type == IP_TTL) ||
-               (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_HOPLIMIT)) {
-      int ttl = 0;
-      std::memcpy(&ttl, CMSG_DATA(c), sizeof ttl);
-      out.ttl = ttl;
-    }
-  }
-}
-
 }  // namespace
 
 Expected<std::optional<ReceivedPacket>, SysError> IcmpSocket::receive(std::span<std::uint8_t> buffer,
