@@ -145,11 +145,10 @@ Expected<std::vector<std::uint8_t>, EarlyExit> probe_ip_options(const Options& o
 
 // The socket for one family, with the run's settings (`first`: that family's first target).
 Expected<IcmpSocket, EarlyExit> open_socket(const Options& options, const PingTarget& first,
-                                            bool several, std::string_view program) {
+                                            std::string_view program) {
   auto socket = IcmpSocket::open(address_family(first.address));
   if (!socket) return Unexpected{error_exit(program, privilege_message(socket.error()))};
   SocketSettings settings = socket_settings(options, first);
-  settings.transmit_stamps = !several;  // several targets: send times are the loop's readings
   const auto identifier = options.identifier.value_or(static_cast<std::uint16_t>(getpid() & 0xFFFF));
   if (auto e = socket->apply(settings, identifier)) return Unexpected{error_exit(program, e->message())};
   for (const std::string& warning : socket->warnings()) {
@@ -271,11 +270,11 @@ Expected<PingSetup, EarlyExit> prepare_ping(CommandFlavor flavor, std::string_vi
                          : check_single_target(options, targets.front(), program);
   if (problem) return Unexpected{*problem};
 
-  auto socket = open_socket(options, targets.front(), several, program);
+  auto socket = open_socket(options, targets.front(), program);
   if (!socket) return Unexpected{socket.error()};
   std::optional<IcmpSocket> other;
   if (const PingTarget* first_other = first_of_other_family(targets)) {
-    auto opened = open_socket(options, *first_other, several, program);
+    auto opened = open_socket(options, *first_other, program);
     if (!opened) return Unexpected{opened.error()};
     other.emplace(std::move(*opened));
   }

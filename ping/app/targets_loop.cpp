@@ -21,7 +21,6 @@
 namespace bp {
 namespace {
 
-constexpr std::size_t kReceiveBufferSize = 65536 + 512;
 // Dense schedule: the next thing due sooner than this; the loop then sleeps kMinTurn at least.
 constexpr Duration kDenseBelow = std::chrono::milliseconds(5);
 constexpr Duration kMinTurn = std::chrono::milliseconds(4);
@@ -29,7 +28,6 @@ constexpr Duration kMinTurn = std::chrono::milliseconds(4);
 // one socket per turn, so that sends stay on time under a flood.
 constexpr std::size_t kBatchSlots = 64;
 constexpr int kMaxBatchesPerTurn = 64;
-constexpr int kMaxErrorsPerTurn = 4096;
 // Room in a batch slot beyond the ICMP message we send: the largest IPv4 header, and more.
 constexpr std::size_t kSlotHeadroom = 512;
 // Room in each socket for the replies between two reads (the kernel caps it at rmem_max).
@@ -59,6 +57,7 @@ EngineConfig engine_config(const Options& o, FamilySockets sockets) {
   c.count = o.count ? static_cast<std::uint64_t>(*o.count) : 0;
   c.deadline = o.deadline;
   c.wait = o.linger;
+  c.transmit_stamps = !o.user_latency;  // -U: user to user, nothing stamped in the kernel
   return c;
 }
 
@@ -135,6 +134,7 @@ class TargetsLoop {
   void on_packet(const IcmpSocket& socket, const ReceivedPacket& packet,
                  std::span<const std::uint8_t> bytes);
   void drain_error_queue(IcmpSocket& socket);
+  void on_error_entry(Family family, const ErrorQueueEntry& entry, std::span<const std::uint8_t> quoted);
   void sleep();
   bool handle_signals();
   void tick_observer();
@@ -161,7 +161,6 @@ class TargetsLoop {
   std::optional<HeartbeatSink> heartbeat_;
   std::optional<ProbeEventsFanout> fanout_;
   ProbeEvents* events_ = nullptr;
-  std::unique_ptr<std::uint8_t[]> buffer_;  // the error queue's
   ReceiveBatch batch_;
   sigset_t unblocked_{};  // the mask inside ppoll(): ours with the caught signals unblocked
   std::optional<int> exit_override_;
@@ -194,7 +193,6 @@ TargetsLoop::TargetsLoop(std::string_view program, const Options& options,
             [] { return WallClockTime(std::chrono::system_clock::now()); }, name_lookup(), output_.out,
             output_.err),
       sink_(engine_, names(targets), text_, output_.err),
-      buffer_(new std::uint8_t[kReceiveBufferSize]),
       batch_(kBatchSlots, kIcmpHeaderSize + options.payload_size + kSlotHeadroom) {
   if (observer_ != nullptr) {
     heartbeat_.emplace(*observer_, now_);
@@ -275,7 +273,9 @@ void TargetsLoop::turn_clock() {
 
 void TargetsLoop::read_sockets() {
   for (IcmpSocket* socket : {sockets_.ipv4, sockets_.ipv6}) {
-    if (socket != nullptr) read_socket(*socket);
+    if (socket == nullptr) continue;
+    drain_error_queue(*socket);
+    read_socket(*socket);
   }
 }
 
@@ -315,22 +315,30 @@ void TargetsLoop::on_packet(const IcmpSocket& socket, const ReceivedPacket& pack
   }
 }
 
+// The error queue holds the kernel's transmit stamps of our probes and the ICMP errors about
+// them. It is read before the replies, so that a reply finds its probe's send time already
+// stamped by the kernel.
 void TargetsLoop::drain_error_queue(IcmpSocket& socket) {
-  std::span<std::uint8_t> buffer(buffer_.get(), kReceiveBufferSize);
-  for (int i = 0; i < kMaxErrorsPerTurn; ++i) {
-    auto entry = socket.receive_error(buffer);
-    if (!entry) return;
-    if (const auto* remote = std::get_if<RemoteError>(&*entry)) {
-      if (remote->destination) {
-        engine_.on_queued_error(*remote->destination, buffer.first(remote->quoted_length),
-                                remote->type, remote->code, remote->info, remote->offender,
-                                *events_);
-      }
-    } else if (std::holds_alternative<std::monostate>(*entry)) {
-      return;  // the queue is empty
-    }
-    // A local error (EMSGSIZE ...) also failed its send, which the engine counted already.
+  const Family family = socket.family() == AF_INET6 ? Family::kIpv6 : Family::kIpv4;
+  for (int i = 0; i < kMaxBatchesPerTurn; ++i) {
+    auto received = batch_.receive_errors(socket);
+    if (!received) return;
+    for (std::size_t k = 0; k < *received; ++k) on_error_entry(family, batch_.entry(k), batch_.bytes(k));
+    if (*received < kBatchSlots) return;
   }
+}
+
+void TargetsLoop::on_error_entry(Family family, const ErrorQueueEntry& entry,
+                                 std::span<const std::uint8_t> quoted) {
+  if (const auto* tx = std::get_if<TxTimestamp>(&entry)) {
+    engine_.on_tx_stamp(family, tx->key, MonoTime(tx->when - wall_minus_mono_));
+  } else if (const auto* remote = std::get_if<RemoteError>(&entry)) {
+    if (remote->destination) {
+      engine_.on_queued_error(*remote->destination, quoted.first(remote->quoted_length), remote->type,
+                              remote->code, remote->info, remote->offender, *events_);
+    }
+  }
+  // A local error (EMSGSIZE ...) also failed its send, which the engine counted already.
 }
 
 void TargetsLoop::sleep() {

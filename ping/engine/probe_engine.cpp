@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <utility>
+#include <utility>
 
 #include "ping/engine/probe_token.h"
 #include "ping/packet/payload.h"
@@ -10,6 +11,8 @@ namespace bp {
 namespace {
 
 std::uint16_t sequence_of(std::uint64_t round) { return static_cast<std::uint16_t>(round + 1); }
+
+std::size_t family_index(Family f) { return f == Family::kIpv6 ? 1 : 0; }
 
 SpreadPolicy spread_policy(const EngineConfig& c, std::size_t targets) {
   SpreadPolicy p;
@@ -30,7 +33,11 @@ ProbeEngine::ProbeEngine(EngineConfig config, std::vector<IpAddress> targets, Mo
       windows_(targets_.size(), ProbeWindows::slots_for(config_.wait, config_.interval)),
       targets_state_(targets_.size()),
       packet_(kIcmpHeaderSize + config_.payload.size()),
-      payload_(config_.payload) {}
+      payload_(config_.payload) {
+  if (config_.transmit_stamps) {
+    for (TxKeys& keys : tx_keys_) keys.probe.assign(kTxKeys, kNoProbe);
+  }
+}
 
 std::size_t ProbeEngine::send_due(MonoTime now, Network& network, ProbeEvents& events) {
   std::size_t sent = 0;
@@ -66,10 +73,34 @@ void ProbeEngine::send_one(ProbeSlot slot, Network& network, ProbeEvents& events
   events.on_sent(i, sequence_of(r));
   if (err == 0) {
     ++pending_;
+    if (config_.transmit_stamps) remember_send(i, r);
     return;
   }
   ++t.errors;  // a failed send is transmitted and an error, as in iputils
   events.on_send_failed(i, err);
+}
+
+void ProbeEngine::remember_send(std::size_t target, std::uint64_t round) {
+  TxKeys& keys = tx_keys_[family_index(targets_[target].family)];
+  keys.probe[keys.next % kTxKeys] = (static_cast<std::uint64_t>(target) << 32) | (round & 0xFFFFFFFFu);
+  ++keys.next;
+}
+
+void ProbeEngine::on_tx_stamp(Family family, std::uint32_t key, MonoTime at) {
+  static constexpr Duration kMaxStampLag = std::chrono::seconds(1);
+  TxKeys& keys = tx_keys_[family_index(family)];
+  if (keys.probe.empty()) return;
+  const std::uint64_t probe = std::exchange(keys.probe[key % kTxKeys], kNoProbe);
+  if (probe == kNoProbe) return;
+  const std::size_t i = static_cast<std::size_t>(probe >> 32);
+  const std::uint64_t sent = i < targets_.size() ? schedule_.sent_to(i) : 0;
+  if (sent == 0) return;
+  // The newest round whose low 32 bits are the ones kept.
+  const std::uint64_t round = sent - 1 - static_cast<std::uint32_t>(static_cast<std::uint32_t>(sent - 1) - static_cast<std::uint32_t>(probe));
+  if (!windows_.in_window(sent, round)) return;
+  const MonoTime read_before = windows_.sent_at(i, round);
+  if (at < read_before || at - read_before > kMaxStampLag) return;  // not this send's stamp
+  windows_.set_sent_at(i, round, at);
 }
 
 void ProbeEngine::resolve(std::size_t target, std::uint64_t round, ProbeState state) {

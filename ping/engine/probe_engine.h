@@ -54,6 +54,9 @@ struct EngineConfig {
   std::uint64_t count = 0;             // -c, per target; 0 = no count
   std::optional<Duration> deadline;    // -w, the whole run
   Duration wait = std::chrono::seconds(10);  // -W: a probe's wait for its reply; 0 = forever
+  // The sockets stamp each send in the kernel (SOF_TIMESTAMPING_OPT_ID numbers them): the loop
+  // hands the stamps to on_tx_stamp(), and they replace the probes' send times.
+  bool transmit_stamps = false;
   // The most probes sent in one send_due() call, so that a loop late by a lot of probes still
   // reads its sockets between batches.
   std::size_t max_sends_per_call = 1024;
@@ -101,6 +104,11 @@ class ProbeEngine {
                        const std::optional<IpAddress>& from, ProbeEvents& events);
   // An ICMP error received in band (raw IPv4: redirects and source quenches).
   void on_in_band_error(const IcmpError& error, const Envelope& envelope, ProbeEvents& events);
+  // The kernel's transmit stamp of the `key`-th accepted send (from 0) on `family`'s socket, on
+  // the monotonic clock. It becomes that probe's send time when it lies after the loop's own
+  // reading before the send (and within a second of it): the RTT then starts where the packet
+  // left, not where the loop called send.
+  void on_tx_stamp(Family family, std::uint32_t key, MonoTime at);
   // A local error (EMSGSIZE ...) about a probe to `destination`.
   void on_local_error(const IpAddress& destination, int err, std::uint32_t info, ProbeEvents& events);
 
@@ -147,8 +155,19 @@ class ProbeEngine {
   Duration rtt(std::size_t target, std::uint64_t round, const ReadMeta& meta) const;
   ReplyEvent reply_event(const EchoReply& reply, const Envelope& envelope, const ReadMeta& meta) const;
 
+  // Which probe each accepted send was, by its key (the kernel counts a socket's accepted sends
+  // from 0): the last kTxKeys sends of each family; a stamp is read well before that many more.
+  static constexpr std::size_t kTxKeys = 8192;
+  static constexpr std::uint64_t kNoProbe = ~std::uint64_t{0};
+  struct TxKeys {
+    std::vector<std::uint64_t> probe;  // target << 32 | low 32 bits of the round
+    std::uint32_t next = 0;
+  };
+  void remember_send(std::size_t target, std::uint64_t round);
+
   EngineConfig config_;
   std::vector<IpAddress> targets_;
+  std::array<TxKeys, 2> tx_keys_;
   TargetIndex index_;
   SpreadSchedule schedule_;
   ProbeWindows windows_;

@@ -6,6 +6,8 @@
 
 #include <cstring>
 
+#include "ping/net/socket_address.h"
+
 namespace bp {
 
 KernelTime to_kernel_time(const timespec& ts) {
@@ -28,6 +30,43 @@ void read_control(msghdr& msg, ReceivedPacket& out) {
       std::memcpy(&ttl, CMSG_DATA(c), sizeof ttl);
       out.ttl = ttl;
     }
+  }
+}
+
+ErrorQueueEntry read_error_entry(msghdr& msg, std::size_t length) {
+  std::optional<sock_extended_err> ee;
+  std::optional<IpAddress> offender;
+  std::optional<KernelTime> stamp;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+    if ((c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR) ||
+        (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_RECVERR)) {
+      sock_extended_err err{};
+      std::memcpy(&err, CMSG_DATA(c), sizeof err);
+      ee = err;
+      // The offender's address follows the structure (SO_EE_OFFENDER).
+      const auto* sa = reinterpret_cast<const sockaddr*>(CMSG_DATA(c) + sizeof err);
+      const auto room = static_cast<socklen_t>(c->cmsg_len - CMSG_LEN(sizeof err));
+      if (room >= sizeof(sa_family_t)) offender = from_sockaddr(sa, room);
+    } else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_TIMESTAMPING) {
+      scm_timestamping ts{};
+      std::memcpy(&ts, CMSG_DATA(c), sizeof ts);
+      stamp = to_kernel_time(ts.ts[0]);
+    }
+  }
+  if (!ee) return ErrorQueueEntry{};
+  const std::size_t quoted = length;
+  const auto destination = from_sockaddr(static_cast<const sockaddr*>(msg.msg_name), msg.msg_namelen);
+  switch (ee->ee_origin) {
+    case SO_EE_ORIGIN_TIMESTAMPING:
+      if (!stamp) return ErrorQueueEntry{};
+      return ErrorQueueEntry{TxTimestamp{ee->ee_data, *stamp}};
+    case SO_EE_ORIGIN_ICMP:
+    case SO_EE_ORIGIN_ICMP6:
+      return ErrorQueueEntry{RemoteError{ee->ee_type, ee->ee_code, ee->ee_info, offender, quoted, destination}};
+    case SO_EE_ORIGIN_LOCAL:
+      return ErrorQueueEntry{LocalError{static_cast<int>(ee->ee_errno), ee->ee_info, quoted, destination}};
+    default:
+      return ErrorQueueEntry{};
   }
 }
 

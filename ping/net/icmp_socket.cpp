@@ -102,7 +102,7 @@ std::optional<SysError> IcmpSocket::apply(const SocketSettings& settings, std::u
     if (auto e = apply_flow_label(*settings.flow_label, *settings.flow_destination)) return e;
   }
   if (settings.timestamps) {
-    if (auto e = apply_timestamps(settings.transmit_stamps)) return e;
+    if (auto e = apply_timestamps()) return e;
   }
   if (kind_ == SocketKind::Raw) {
     if (auto e = apply_filters(identifier)) return e;
@@ -159,7 +159,7 @@ std::optional<SysError> IcmpSocket::apply_filters(std::uint16_t identifier) cons
   return set_option(fd, SOL_SOCKET, SO_ATTACH_FILTER, fprog, "setsockopt(SO_ATTACH_FILTER)");
 }
 
-std::optional<SysError> IcmpSocket::apply_timestamps(bool transmit) const {
+std::optional<SysError> IcmpSocket::apply_timestamps() const {
   // Software stamps taken by the kernel as the probe enters the device layer (TX_SCHED, just
   // before the queueing discipline and the point where packet captures see it leave) and as the
   // reply arrives (RX): the RTT then excludes our own scheduling. TX_SCHED rather than the
@@ -167,10 +167,9 @@ std::optional<SysError> IcmpSocket::apply_timestamps(bool transmit) const {
   // it runs late by the taps' own work (about 2 us on a veth with tcpdump attached), while the
   // device queue that TX_SCHED counts in is empty for an ordinary ping (bench/rtt_accuracy.sh).
   // OPT_ID numbers the TX stamps; OPT_TSONLY keeps the packet itself out of the error queue.
-  // Without `transmit` (several targets) only replies are stamped: their probes' send times are
-  // the loop's clock readings just before each send, and no stamp per probe fills the error queue.
-  const int tx_flags = SOF_TIMESTAMPING_TX_SCHED | SOF_TIMESTAMPING_OPT_ID | SOF_TIMESTAMPING_OPT_TSONLY;
-  const int flags = SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_RX_SOFTWARE | (transmit ? tx_flags : 0);
+  const int flags = SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_RX_SOFTWARE |
+                    SOF_TIMESTAMPING_TX_SCHED | SOF_TIMESTAMPING_OPT_ID |
+                    SOF_TIMESTAMPING_OPT_TSONLY;
   if (!set_option(fd_.get(), SOL_SOCKET, SO_TIMESTAMPING, flags, "setsockopt(SO_TIMESTAMPING)")) {
     return std::nullopt;
   }
@@ -284,40 +283,7 @@ Expected<ErrorQueueEntry, SysError> IcmpSocket::receive_error(std::span<std::uin
     if (errno == EAGAIN || errno == EWOULDBLOCK) return ErrorQueueEntry{};
     return Unexpected{last_error("recvmsg(MSG_ERRQUEUE)")};
   }
-  std::optional<sock_extended_err> ee;
-  std::optional<IpAddress> offender;
-  std::optional<KernelTime> stamp;
-  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
-    if ((c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR) ||
-        (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_RECVERR)) {
-      sock_extended_err err{};
-      std::memcpy(&err, CMSG_DATA(c), sizeof err);
-      ee = err;
-      // The offender's address follows the structure (SO_EE_OFFENDER).
-      const auto* sa = reinterpret_cast<const sockaddr*>(CMSG_DATA(c) + sizeof err);
-      const auto room = static_cast<socklen_t>(c->cmsg_len - CMSG_LEN(sizeof err));
-      if (room >= sizeof(sa_family_t)) offender = from_sockaddr(sa, room);
-    } else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_TIMESTAMPING) {
-      scm_timestamping ts{};
-      std::memcpy(&ts, CMSG_DATA(c), sizeof ts);
-      stamp = to_kernel_time(ts.ts[0]);
-    }
-  }
-  if (!ee) return ErrorQueueEntry{};
-  const auto quoted = static_cast<std::size_t>(n);
-  const auto destination = from_sockaddr(reinterpret_cast<const sockaddr*>(&name), msg.msg_namelen);
-  switch (ee->ee_origin) {
-    case SO_EE_ORIGIN_TIMESTAMPING:
-      if (!stamp) return ErrorQueueEntry{};
-      return ErrorQueueEntry{TxTimestamp{ee->ee_data, *stamp}};
-    case SO_EE_ORIGIN_ICMP:
-    case SO_EE_ORIGIN_ICMP6:
-      return ErrorQueueEntry{RemoteError{ee->ee_type, ee->ee_code, ee->ee_info, offender, quoted, destination}};
-    case SO_EE_ORIGIN_LOCAL:
-      return ErrorQueueEntry{LocalError{static_cast<int>(ee->ee_errno), ee->ee_info, quoted, destination}};
-    default:
-      return ErrorQueueEntry{};
-  }
+  return read_error_entry(msg, static_cast<std::size_t>(n));
 }
 
 std::optional<SysError> IcmpSocket::set_receive_buffer(int bytes) const {

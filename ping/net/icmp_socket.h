@@ -35,7 +35,6 @@ struct OpenFailure {
 
 struct SocketSettings {
   bool timestamps = true;         // kernel RX and TX software timestamps (off for -f and -U)
-  bool transmit_stamps = true;    // with timestamps: TX stamps too (several targets: RX only)
   std::vector<SocketOption> options;  // plan_socket_options(): -t -Q -M -m -S -b -d -r -L -R -T
   std::string interface;          // -I NAME: SO_BINDTODEVICE
   std::optional<IpAddress> source;  // -I ADDRESS, or -B's first source: bind
@@ -123,7 +122,7 @@ class IcmpSocket {
   IcmpSocket(UniqueFd fd, int family, SocketKind kind)
       : fd_(std::move(fd)), family_(family), kind_(kind) {}
   std::optional<SysError> apply_filters(std::uint16_t identifier) const;
-  std::optional<SysError> apply_timestamps(bool transmit) const;
+  std::optional<SysError> apply_timestamps() const;
   std::optional<SysError> bind_source(const SocketSettings& settings);
   std::optional<SysError> apply_flow_label(std::uint32_t label, const IpAddress& destination);
 

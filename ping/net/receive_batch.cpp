@@ -14,9 +14,10 @@ ReceiveBatch::ReceiveBatch(std::size_t slots, std::size_t slot_bytes)
       names_(slots),
       iovs_(slots),
       headers_(slots),
-      packets_(slots) {}
+      packets_(slots),
+      entries_(slots) {}
 
-Expected<std::size_t, SysError> ReceiveBatch::receive(const IcmpSocket& socket) {
+Expected<std::size_t, SysError> ReceiveBatch::receive_messages(const IcmpSocket& socket, int flags) {
   for (std::size_t i = 0; i < headers_.size(); ++i) {
     iovs_[i] = iovec{storage_.data() + i * slot_bytes_, slot_bytes_};
     msghdr& m = headers_[i].msg_hdr;
@@ -29,12 +30,29 @@ Expected<std::size_t, SysError> ReceiveBatch::receive(const IcmpSocket& socket) 
     m.msg_controllen = controls_[i].size();
   }
   const int n = ::recvmmsg(socket.fd(), headers_.data(), static_cast<unsigned>(headers_.size()),
-                           MSG_DONTWAIT, nullptr);
+                           MSG_DONTWAIT | flags, nullptr);
   if (n < 0) {
     if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return std::size_t{0};
-    return Unexpected{last_error("recvmmsg")};
+    return Unexpected{last_error((flags & MSG_ERRQUEUE) != 0 ? "recvmmsg(MSG_ERRQUEUE)" : "recvmmsg")};
   }
-  for (int i = 0; i < n; ++i) {
+  return static_cast<std::size_t>(n);
+}
+
+Expected<std::size_t, SysError> ReceiveBatch::receive_errors(const IcmpSocket& socket) {
+  auto n = receive_messages(socket, MSG_ERRQUEUE);
+  if (!n) return n;
+  for (std::size_t i = 0; i < *n; ++i) {
+    entries_[i] = read_error_entry(headers_[i].msg_hdr, headers_[i].msg_len);
+    packets_[i] = ReceivedPacket{};
+    packets_[i].length = headers_[i].msg_len;  // bytes(i): the quoted message of an ICMP error
+  }
+  return n;
+}
+
+Expected<std::size_t, SysError> ReceiveBatch::receive(const IcmpSocket& socket) {
+  auto n = receive_messages(socket, 0);
+  if (!n) return n;
+  for (std::size_t i = 0; i < *n; ++i) {
     msghdr& m = headers_[i].msg_hdr;
     ReceivedPacket& p = packets_[i];
     p = ReceivedPacket{};
@@ -45,7 +63,7 @@ Expected<std::size_t, SysError> ReceiveBatch::receive(const IcmpSocket& socket) 
     }
     read_control(m, p);
   }
-  return static_cast<std::size_t>(n);
+  return n;
 }
 
 }  // namespace bp

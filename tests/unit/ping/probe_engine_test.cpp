@@ -1003,5 +1003,52 @@ TEST(ProbeEngine, HundredThousandTargetsTwoRounds) {
   EXPECT_EQ(h.engine.exit_status(), 0);
 }
 
+// ---- Kernel transmit stamps ---------------------------------------------------------------
+
+// Each family's socket numbers its accepted sends from 0; a stamp replaces its probe's send
+// time, so the RTT starts where the packet left.
+TEST(ProbeEngine, TransmitStampsBecomeTheSendTimesPerFamily) {
+  EngineConfig c = config();
+  c.transmit_stamps = true;
+  Harness h(c, {v4(0, 1), v6(5), v4(0, 3)});
+  h.send_at(kStart + seconds(1));  // round 0 of all three: keys v4 0, v6 0, v4 1
+  ASSERT_EQ(h.net.sent.size(), 3u);
+  h.engine.on_tx_stamp(Family::kIpv4, 1, h.net.sent[2].at + microseconds(7));
+  h.engine.on_tx_stamp(Family::kIpv6, 0, h.net.sent[1].at + microseconds(3));
+  for (std::size_t i = 0; i < 3; ++i) h.answer(h.net.sent[i], microseconds(100));
+  ASSERT_EQ(h.events.replies.size(), 3u);
+  EXPECT_EQ(h.events.replies[0].second.rtt, microseconds(100));  // no stamp: the loop's reading
+  EXPECT_EQ(h.events.replies[1].second.rtt, microseconds(97));
+  EXPECT_EQ(h.events.replies[2].second.rtt, microseconds(93));
+}
+
+// A stamp is taken only when it is plausible for that send: not before the loop's reading, not
+// more than a second after it, for a key that was used, once.
+TEST(ProbeEngine, ImplausibleOrUnknownTransmitStampsChangeNothing) {
+  EngineConfig c = config();
+  c.transmit_stamps = true;
+  Harness h(c, {v4(0, 1), v4(0, 2)});
+  h.send_at(kStart + seconds(1));
+  h.engine.on_tx_stamp(Family::kIpv4, 0, h.net.sent[0].at - nanoseconds(1));
+  h.engine.on_tx_stamp(Family::kIpv4, 1, h.net.sent[1].at + seconds(2));
+  h.engine.on_tx_stamp(Family::kIpv4, 7, h.net.sent[1].at + microseconds(1));  // never sent
+  h.engine.on_tx_stamp(Family::kIpv6, 0, h.net.sent[0].at + microseconds(1));  // no IPv6 send
+  h.engine.on_tx_stamp(Family::kIpv4, 0, h.net.sent[0].at + microseconds(5));  // key 0 was used up
+  for (std::size_t i = 0; i < 2; ++i) h.answer(h.net.sent[i], microseconds(100));
+  ASSERT_EQ(h.events.replies.size(), 2u);
+  EXPECT_EQ(h.events.replies[0].second.rtt, microseconds(100));
+  EXPECT_EQ(h.events.replies[1].second.rtt, microseconds(100));
+}
+
+// Without kernel stamps (-U) the engine keeps no keys and ignores any stamp.
+TEST(ProbeEngine, WithoutTransmitStampsTheLoopsReadingsStay) {
+  Harness h(config(), {v4(0, 1)});
+  h.send_at(kStart);
+  h.engine.on_tx_stamp(Family::kIpv4, 0, h.net.sent[0].at + microseconds(5));
+  h.answer(h.net.sent[0], microseconds(100));
+  ASSERT_EQ(h.events.replies.size(), 1u);
+  EXPECT_EQ(h.events.replies[0].second.rtt, microseconds(100));
+}
+
 }  // namespace
 }  // namespace bp
