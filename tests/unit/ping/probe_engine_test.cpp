@@ -1011,7 +1011,7 @@ TEST(ProbeEngine, TransmitStampsBecomeTheSendTimesPerFamily) {
   EngineConfig c = config();
   c.transmit_stamps = true;
   Harness h(c, {v4(0, 1), v6(5), v4(0, 3)});
-  h.send_at(kStart + seconds(1));  // round 0 of all three: keys v4 0, v6 0, v4 1
+  h.send_at(kStart + milliseconds(700));  // round 0 of all three: keys v4 0, v6 0, v4 1
   ASSERT_EQ(h.net.sent.size(), 3u);
   h.engine.on_tx_stamp(Family::kIpv4, 1, h.net.sent[2].at + microseconds(7));
   h.engine.on_tx_stamp(Family::kIpv6, 0, h.net.sent[1].at + microseconds(3));
@@ -1028,7 +1028,7 @@ TEST(ProbeEngine, ImplausibleOrUnknownTransmitStampsChangeNothing) {
   EngineConfig c = config();
   c.transmit_stamps = true;
   Harness h(c, {v4(0, 1), v4(0, 2)});
-  h.send_at(kStart + seconds(1));
+  h.send_at(kStart + milliseconds(600));
   h.engine.on_tx_stamp(Family::kIpv4, 0, h.net.sent[0].at - nanoseconds(1));
   h.engine.on_tx_stamp(Family::kIpv4, 1, h.net.sent[1].at + seconds(2));
   h.engine.on_tx_stamp(Family::kIpv4, 7, h.net.sent[1].at + microseconds(1));  // never sent
