@@ -56,30 +56,32 @@ int family_of(std::optional<Family> f) {
 }  // namespace
 
 Expected<std::vector<std::string>, EarlyExit> gather_hosts(const Options& options, std::string_view program) {
-  std::vector<std::string> hosts = options.destinations;
-  if (options.targets_file) {
-    const std::string display = targets_file_display_name(*options.targets_file);
-    auto text = read_whole(*options.targets_file);
-    if (!text) return Unexpected{error_exit(program, display + ": " + std::strerror(text.error()))};
-    auto parsed = parse_targets_file(*text, display);
-    if (!parsed) return Unexpected{error_exit(program, parsed.error())};
-    hosts.insert(hosts.end(), parsed->targets.begin(), parsed->targets.end());
+  // The same host twice is pinged once. The targets file drops its own repeats; here only the
+  // operands (a few) are kept in a set, so a file of a million hosts costs no set of its own.
+  std::unordered_set<std::string> operands;
+  std::vector<std::string> hosts;
+  for (const std::string& host : options.destinations) {
+    if (operands.insert(host).second) hosts.push_back(host);
   }
-  // The same host twice is pinged once; the targets file already dropped its own repeats.
-  std::unordered_set<std::string> seen;
-  std::vector<std::string> unique;
-  unique.reserve(hosts.size());
-  for (std::string& host : hosts) {
-    if (seen.insert(host).second) unique.push_back(std::move(host));
+  if (!options.targets_file) return hosts;
+  const std::string display = targets_file_display_name(*options.targets_file);
+  auto text = read_whole(*options.targets_file);
+  if (!text) return Unexpected{error_exit(program, display + ": " + std::strerror(text.error()))};
+  auto parsed = parse_targets_file(*text, display);
+  if (!parsed) return Unexpected{error_exit(program, parsed.error())};
+  text->clear();
+  text->shrink_to_fit();
+  hosts.reserve(hosts.size() + parsed->targets.size());
+  for (std::string& host : parsed->targets) {
+    if (!operands.contains(host)) hosts.push_back(std::move(host));
   }
-  return unique;
+  return hosts;
 }
 
 ResolvedTargets resolve_hosts(const std::vector<std::string>& hosts, const Options& options,
                               std::string_view program) {
   ResolvedTargets out;
   out.targets.reserve(hosts.size());
-  std::vector<IpAddress> taken;
   for (const std::string& host : hosts) {
     auto resolved = resolve_target(host, family_of(options.family));
     if (!resolved) {

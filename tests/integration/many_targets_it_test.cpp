@@ -408,6 +408,28 @@ TEST_F(ManyTargetsFamilies, MixedIpv4AndIpv6AnsweredInOperandOrder) {
   EXPECT_EQ(seen.v6, 2);
 }
 
+// An ordinary user without the capability pings several targets through the unprivileged ICMP
+// datagram sockets (one per family; the kernel picks each one's identifier and hands it only
+// its own replies): every target is counted as with raw sockets.
+TEST_F(ManyTargetsFamilies, OrdinaryUserPingsSeveralTargetsThroughDatagramSockets) {
+  host_->client().set_sysctl("net.ipv4.ping_group_range", "0 2147483647");
+  BinaryCopies copies;
+  const auto binary = copies.copy(ping_binary(), "plain");  // no capability
+  Launch as_user = in_client();
+  as_user.user = kNobody;
+  const std::vector<std::string> hosts{"198.19.0.1", "2001:db8:1::1", "198.19.0.2"};
+
+  const RunResult r = run({binary.string(), "-c", "2", "-i", "0.2", hosts[0], hosts[1], hosts[2]}, as_user);
+
+  EXPECT_EQ(r.exit_code, 0) << r;
+  EXPECT_EQ(r.err, "") << r;
+  Output out;
+  ASSERT_TRUE(read_output(r.out_lines(), hosts.size(), out)) << r;
+  EXPECT_TRUE(each_probe_answered_once(out.replies, hosts, 2));
+  ASSERT_EQ(out.blocks.size(), 3u);
+  for (std::size_t i = 0; i < hosts.size(); ++i) EXPECT_TRUE(block_is(out.blocks[i], hosts[i], 2, 2));
+}
+
 // -4 / -6 with an address of the other family: that operand gets the single-target error and
 // is skipped, the others are pinged, and the error makes the exit code 2.
 struct Restricted {
