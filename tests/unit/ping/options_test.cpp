@@ -10,6 +10,7 @@
 
 #include "ping/cli/option_values.h"
 #include "ping/cli/usage.h"
+#include "tests/unit/ping/command_line_helpers.h"
 
 // Error texts: the expected lines were printed by Debian's iputils-ping 20221126 for the same
 // arguments (destination 127.0.0.1), or come from iputils HEAD's source where noted. The exit
@@ -22,31 +23,9 @@ using std::chrono::milliseconds;
 using std::chrono::nanoseconds;
 using std::chrono::seconds;
 
-ParseResult parse(std::initializer_list<std::string_view> args,
-                  CommandFlavor flavor = CommandFlavor::kPing, std::string_view program = "ping") {
-  const std::vector<std::string_view> list(args);
-  return parse_command_line(flavor, program, list);
-}
-
-Options parsed(std::initializer_list<std::string_view> args,
-               CommandFlavor flavor = CommandFlavor::kPing) {
-  ParseResult result = parse(args, flavor);
-  EXPECT_TRUE(result.has_value()) << (result ? "" : result.error().stderr_text);
-  return result ? result.value() : Options{};
-}
-
-// The stderr text of a failed parse, checking it is an exit-2 error with nothing on stdout.
-std::string error_of(std::initializer_list<std::string_view> args,
-                     CommandFlavor flavor = CommandFlavor::kPing) {
-  ParseResult result = parse(args, flavor);
-  if (result) {
-    ADD_FAILURE() << "parse succeeded";
-    return "";
-  }
-  EXPECT_EQ(result.error().exit_code, 2);
-  EXPECT_EQ(result.error().stdout_text, "");
-  return result.error().stderr_text;
-}
+using test::error_of;
+using test::parse;
+using test::parsed;
 
 // ---- defaults and shapes of the command line ----
 

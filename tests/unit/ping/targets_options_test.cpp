@@ -7,6 +7,7 @@
 
 #include "ping/cli/options.h"
 #include "ping/cli/usage.h"
+#include "tests/unit/ping/command_line_helpers.h"
 
 // The command line of several targets (issue 12): HOST operands, --targets FILE, and the
 // options refused once there is more than one target. Addresses are from the test ranges.
@@ -14,30 +15,9 @@
 namespace bp {
 namespace {
 
-ParseResult parse(std::initializer_list<std::string_view> args,
-                  CommandFlavor flavor = CommandFlavor::kPing) {
-  const std::vector<std::string_view> list(args);
-  return parse_command_line(flavor, flavor == CommandFlavor::kPing ? "ping" : "better_ping", list);
-}
-
-Options parsed(std::initializer_list<std::string_view> args,
-               CommandFlavor flavor = CommandFlavor::kPing) {
-  ParseResult result = parse(args, flavor);
-  EXPECT_TRUE(result.has_value()) << (result ? "" : result.error().stderr_text);
-  return result ? result.value() : Options{};
-}
-
-std::string error_of(std::initializer_list<std::string_view> args,
-                     CommandFlavor flavor = CommandFlavor::kPing) {
-  ParseResult result = parse(args, flavor);
-  if (result) {
-    ADD_FAILURE() << "parse succeeded";
-    return "";
-  }
-  EXPECT_EQ(result.error().exit_code, 2);
-  EXPECT_EQ(result.error().stdout_text, "");
-  return result.error().stderr_text;
-}
+using test::error_of;
+using test::parse;
+using test::parsed;
 
 using Hosts = std::vector<std::string>;
 
