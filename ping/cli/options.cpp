@@ -295,9 +295,10 @@ class CommandLineParser {
     if (options_.timestamp_option == TimestampKind::kTsPrespec && !operands_.empty()) {
       first_target = operands_.size() - 1;
       if (first_target > kMaxPrespecified) return EarlyExit{"", usage_text(flavor_, program_), 2};
-      options_.prespecified.assign(operands_.begin(), operands_.begin() + first_target);
     }
-    options_.destinations.assign(operands_.begin() + first_target, operands_.end());
+    const auto split = operands_.begin() + static_cast<std::ptrdiff_t>(first_target);
+    options_.prespecified.assign(operands_.begin(), split);
+    options_.destinations.assign(split, operands_.end());
     if (!options_.destinations.empty()) options_.destination = options_.destinations.back();
     return std::nullopt;
   }

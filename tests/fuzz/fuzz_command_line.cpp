@@ -65,9 +65,16 @@ void check_error_text(std::string_view text, std::string_view program, std::stri
 }
 
 void check_options(const Options& o, CommandFlavor flavor, std::span<const std::string_view> args) {
-  bool among_args = false;
-  for (std::string_view arg : args) among_args = among_args || arg == o.destination;
-  BP_FUZZ_CHECK(among_args);
+  // Every destination is an argument as given; there is none only with --targets.
+  auto among_args = [&](std::string_view text) {
+    for (std::string_view arg : args) {
+      if (arg == text) return true;
+    }
+    return false;
+  };
+  for (const std::string& d : o.destinations) BP_FUZZ_CHECK(among_args(d));
+  BP_FUZZ_CHECK(o.destinations.empty() ? o.targets_file && o.destination.empty()
+                                       : o.destination == o.destinations.back());
   BP_FUZZ_CHECK(!o.count || *o.count >= 1);
   BP_FUZZ_CHECK(o.preload >= 1 && o.preload <= 65536);
   // The size limit of -4/-6 or of a numeric destination is applied already.
