@@ -282,7 +282,7 @@ TEST(TargetsFile, InvalidIpv6Address) {
   EXPECT_EQ(error_of("1:2:3:4:5:6:7:8:9\n"),
             "targets.txt:1: invalid IPv6 address: '1:2:3:4:5:6:7:8:9'");
   EXPECT_EQ(error_of("2001:db8::g\n"), "targets.txt:1: invalid IPv6 address: '2001:db8::g'");
-  EXPECT_EQ(error_of("::01.2.3.4\n"), "targets.txt:1: invalid IPv6 address: '::01.2.3.4'");
+  EXPECT_EQ(error_of("::0198.18.0.1\n"), "targets.txt:1: invalid IPv6 address: '::0198.18.0.1'");
   EXPECT_EQ(error_of("cafe:80\n"), "targets.txt:1: invalid IPv6 address: 'cafe:80'");
   EXPECT_EQ(error_of("%eth0\n"), "targets.txt:1: invalid host name: '%eth0' ('%' is not allowed)");
   EXPECT_EQ(error_of(":\n"), "targets.txt:1: invalid IPv6 address: ':'");
@@ -319,7 +319,7 @@ TEST(TargetsFile, InvalidZone) {
 
 TEST(TargetsFile, InvalidIpv4Address) {
   const std::string why = " (four numbers 0-255 without leading zeros)";
-  EXPECT_EQ(error_of("256.1.1.1\n"), "targets.txt:1: invalid IPv4 address: '256.1.1.1'" + why);
+  EXPECT_EQ(error_of("198.18.0.256\n"), "targets.txt:1: invalid IPv4 address: '198.18.0.256'" + why);
   EXPECT_EQ(error_of("1.2.3\n"), "targets.txt:1: invalid IPv4 address: '1.2.3'" + why);
   EXPECT_EQ(error_of("127.1\n"), "targets.txt:1: invalid IPv4 address: '127.1'" + why);
   EXPECT_EQ(error_of("1.2.3.4.5\n"), "targets.txt:1: invalid IPv4 address: '1.2.3.4.5'" + why);
