@@ -102,6 +102,10 @@ Expected<ResponderConfig, std::string> parse_responder_args(
       const auto n = parse_count(value, 60'000);
       ok = n.has_value();
       if (ok) config.delay = std::chrono::milliseconds(*n);
+    } else if (option == "--delay-spread-ms") {
+      const auto n = parse_count(value, 60'000);
+      ok = n.has_value();
+      if (ok) config.delay_spread = std::chrono::milliseconds(*n);
     } else if (option == "--hold-ms") {
       const auto n = parse_count(value, 60'000);
       ok = n.has_value();
@@ -151,12 +155,14 @@ Expected<ResponderConfig, std::string> parse_responder_args(
 
 std::string responder_usage() {
   std::string text =
-      "usage: responder [--scenario NAME] [--every N] [--delay-ms N] [--noise N]\n"
-      "                 [--noise-limit N] [--byte N] [--truncate N] [--hold-ms N]\n"
+      "usage: responder [--scenario NAME] [--every N] [--delay-ms N] [--delay-spread-ms N]\n"
+      "                 [--noise N] [--noise-limit N] [--byte N] [--truncate N] [--hold-ms N]\n"
       "                 [--alt-source4 ADDR] [--alt-source6 ADDR]\n"
       "                 [--max-packets N] [--duration SECONDS]\n"
       "Answers ICMP and ICMPv6 echo requests in this network namespace (run it with the\n"
-      "kernel's echo replies off) the way the scenario says. Scenarios:";
+      "kernel's echo replies off) the way the scenario says. --delay-spread-ms N adds to\n"
+      "each reply an extra delay in [0, N) ms, fixed by its identifier and sequence number.\n"
+      "Scenarios:";
   for (const auto& [s, name] : kNames) text += " " + std::string(name);
   return text + "\n";
 }

@@ -2,8 +2,8 @@
 // The test responder's command line: which misbehaviour to show (the scenario), how much delay
 // to add, and the bounds that make every run end. Pure: parsing only, no I/O.
 //
-//   responder [--scenario NAME] [--every N] [--delay-ms N] [--noise N] [--byte N]
-//             [--truncate N] [--hold-ms N] [--alt-source4 ADDR] [--alt-source6 ADDR]
+//   responder [--scenario NAME] [--every N] [--delay-ms N] [--delay-spread-ms N] [--noise N]
+//             [--byte N] [--truncate N] [--hold-ms N] [--alt-source4 ADDR] [--alt-source6 ADDR]
 //             [--max-packets N] [--duration SECONDS]
 
 #include <chrono>
@@ -57,6 +57,10 @@ struct ResponderConfig {
   // together); the others get a normal reply. 1: every request.
   std::uint32_t every = 1;
   std::chrono::nanoseconds delay{0};  // added to every reply, counted from the arrival
+  // On top of `delay`: each request's own extra delay, uniform in [0, delay_spread), drawn
+  // from its (identifier, sequence) so the same request always waits the same (see
+  // spread_delay() in response_planner.h). 0: none.
+  std::chrono::nanoseconds delay_spread{0};
   std::size_t noise_per_request = 0;  // unrelated ICMP sent to the pinger per request
   std::size_t noise_limit = 1000;     // total unrelated ICMP over the whole run
   std::chrono::nanoseconds hold_limit = std::chrono::seconds(2);  // kReorder: a held reply

@@ -3,6 +3,28 @@
 #include <algorithm>
 
 namespace bp::responder {
+namespace {
+
+// SplitMix64's output function (Steele, Lea and Flood, "Fast splittable pseudorandom number
+// generators", 2014): a bijection on 64 bits whose output bits all depend on every input bit,
+// so neighbouring sequence numbers get unrelated delays.
+std::uint64_t mix64(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+}  // namespace
+
+std::chrono::nanoseconds spread_delay(std::uint16_t identifier, std::uint16_t sequence,
+                                      std::chrono::nanoseconds spread) {
+  if (spread <= std::chrono::nanoseconds::zero()) return std::chrono::nanoseconds::zero();
+  const std::uint64_t key = (std::uint64_t{identifier} << 16) | std::uint64_t{sequence};
+  // The modulo's bias is below 2^-24 for spreads up to a minute: nothing a test can see.
+  const auto range = static_cast<std::uint64_t>(spread.count());
+  return std::chrono::nanoseconds(static_cast<std::int64_t>(mix64(key) % range));
+}
 
 Scenario ResponsePlanner::scenario_for(std::uint64_t request_number) const {
   return request_number % config_.every == 0 ? config_.scenario : Scenario::kNormal;
@@ -23,7 +45,8 @@ void ResponsePlanner::on_request(const EchoRequestIn& request, MonoTime arrival)
     enqueue(arrival, build_noise(request, noise_planned_++), /*noise=*/true);
   }
   const Scenario scenario = scenario_for(number);
-  const MonoTime due = arrival + config_.delay;
+  const MonoTime due = arrival + config_.delay +
+                       spread_delay(request.identifier, request.sequence, config_.delay_spread);
   std::vector<Datagram> replies = build_replies(request, scenario, config_.reply);
   if (scenario == Scenario::kReorder && !held_) {
     held_ = Held{std::move(replies), due, due + config_.hold_limit};

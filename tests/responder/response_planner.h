@@ -8,8 +8,12 @@
 // Reorder: the reply to every other request is held back and sent right after the reply to
 // the next request (same due time, queued behind it), or alone once the hold limit passes.
 //
+// Spread: each request's replies wait spread_delay() more, so with a spread the replies to
+// consecutive requests can overtake each other; the queue sends each at its own due time.
+//
 // Pure: the caller passes the time in; no clock, no I/O.
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -21,6 +25,13 @@
 #include "tests/responder/responder_config.h"
 
 namespace bp::responder {
+
+// The extra delay of the request (identifier, sequence) under a spread: uniform in
+// [0, spread) with nanosecond steps, from a fixed hash of the pair (no state, no seed), so the
+// same request always gets the same delay and a test knows the distribution it measures.
+// 0 when the spread is 0 or less.
+std::chrono::nanoseconds spread_delay(std::uint16_t identifier, std::uint16_t sequence,
+                                      std::chrono::nanoseconds spread);
 
 struct ResponderCounts {
   std::uint64_t requests = 0;  // echo requests taken in (not counting those past the maximum)

@@ -22,6 +22,7 @@ TEST(ResponderArgs, NoArgumentsGiveANormalBoundedResponder) {
   EXPECT_EQ(c->scenario, Scenario::kNormal);
   EXPECT_EQ(c->every, 1u);
   EXPECT_EQ(c->delay, 0ns);
+  EXPECT_EQ(c->delay_spread, 0ns);
   EXPECT_EQ(c->noise_per_request, 0u);
   EXPECT_EQ(c->max_packets, 1000u);
   EXPECT_EQ(c->duration, 60s);
@@ -33,11 +34,13 @@ TEST(ResponderArgs, EveryOptionIsRead) {
                         "--noise-limit", "50",           "--byte",        "7",
                         "--truncate",    "24",           "--hold-ms",     "500",
                         "--alt-source4", "198.18.0.3",   "--alt-source6", "2001:db8::3",
-                        "--max-packets", "12",           "--duration",    "2.5"});
+                        "--max-packets", "12",           "--duration",    "2.5",
+                        "--delay-spread-ms", "15"});
   ASSERT_TRUE(c) << c.error();
   EXPECT_EQ(c->scenario, Scenario::kCorruptByte);
   EXPECT_EQ(c->every, 3u);
   EXPECT_EQ(c->delay, 20ms);
+  EXPECT_EQ(c->delay_spread, 15ms);
   EXPECT_EQ(c->noise_per_request, 8u);
   EXPECT_EQ(c->noise_limit, 50u);
   EXPECT_EQ(c->reply.corrupt_byte, 7u);
@@ -65,6 +68,10 @@ TEST(ResponderArgs, BadValuesAreOneLineErrors) {
   EXPECT_EQ(parse({"--scenario", "nice"}).error(), "invalid value for --scenario: 'nice'");
   EXPECT_EQ(parse({"--every", "0"}).error(), "invalid value for --every: '0'");
   EXPECT_EQ(parse({"--delay-ms", "-1"}).error(), "invalid value for --delay-ms: '-1'");
+  EXPECT_EQ(parse({"--delay-spread-ms", "1.5"}).error(),
+            "invalid value for --delay-spread-ms: '1.5'");
+  EXPECT_EQ(parse({"--delay-spread-ms", "60001"}).error(),
+            "invalid value for --delay-spread-ms: '60001'");
   EXPECT_EQ(parse({"--truncate", "7"}).error(), "invalid value for --truncate: '7'");
   EXPECT_EQ(parse({"--alt-source4", "2001:db8::3"}).error(),
             "invalid value for --alt-source4: '2001:db8::3'");
@@ -72,6 +79,17 @@ TEST(ResponderArgs, BadValuesAreOneLineErrors) {
   EXPECT_EQ(parse({"--max-packets", "1x"}).error(), "invalid value for --max-packets: '1x'");
   EXPECT_EQ(parse({"--frobnicate", "1"}).error(), "unknown option --frobnicate");
   EXPECT_EQ(parse({"--delay-ms"}).error(), "missing value for --delay-ms");
+  EXPECT_EQ(parse({"--delay-spread-ms"}).error(), "missing value for --delay-spread-ms");
+}
+
+TEST(ResponderArgs, ASpreadOfZeroMeansNone) {
+  const auto c = parse({"--delay-spread-ms", "0"});
+  ASSERT_TRUE(c) << c.error();
+  EXPECT_EQ(c->delay_spread, 0ns);
+}
+
+TEST(ResponderArgs, UsageNamesTheSpreadOption) {
+  EXPECT_NE(responder_usage().find("[--delay-spread-ms N]"), std::string::npos);
 }
 
 TEST(ResponderArgs, OtherSourceNeedsASecondAddress) {

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
+#include <map>
 #include <vector>
 
 #include "shared/byte_order.h"
@@ -69,6 +72,84 @@ TEST(ResponsePlanner, LateTakeGivesEverythingDueInDueOrder) {
   p.on_request(request(1), at(0ms));
   p.on_request(request(2), at(5ms));
   EXPECT_EQ(reply_sequences(p.take_due(at(100ms))), (std::vector<int>{1, 2}));
+}
+
+constexpr std::uint16_t kId = 0x03a9;  // the captured request's identifier
+
+TEST(SpreadDelay, TheSameRequestAlwaysGetsTheSameDelay) {
+  for (std::uint16_t seq = 0; seq < 100; ++seq) {
+    EXPECT_EQ(spread_delay(kId, seq, 20ms), spread_delay(kId, seq, 20ms)) << seq;
+  }
+}
+
+TEST(SpreadDelay, AnotherIdentifierGetsOtherDelays) {
+  int same = 0;
+  for (std::uint16_t seq = 0; seq < 100; ++seq) {
+    if (spread_delay(kId, seq, 20ms) == spread_delay(kId + 1, seq, 20ms)) ++same;
+  }
+  EXPECT_LE(same, 1);
+}
+
+TEST(SpreadDelay, NoSpreadMeansNoDelay) {
+  EXPECT_EQ(spread_delay(kId, 1, 0ms), 0ns);
+  EXPECT_EQ(spread_delay(kId, 1, -5ms), 0ns);
+}
+
+TEST(SpreadDelay, EveryDelayIsInsideTheSpread) {
+  for (std::uint32_t seq = 0; seq <= 0xffff; ++seq) {
+    const auto d = spread_delay(kId, static_cast<std::uint16_t>(seq), 20ms);
+    ASSERT_GE(d, 0ns) << seq;
+    ASSERT_LT(d, 20ms) << seq;
+  }
+  EXPECT_LT(spread_delay(kId, 9, 1ns), 1ns);
+}
+
+TEST(SpreadDelay, ThousandSequencesCoverEveryTenthOfTheSpread) {
+  // Uniform: about 100 per tenth; 50 is more than 5 standard deviations below.
+  std::array<int, 10> tenths{};
+  std::chrono::nanoseconds sum{0};
+  for (std::uint16_t seq = 1; seq <= 1000; ++seq) {
+    const auto d = spread_delay(kId, seq, 20ms);
+    ++tenths[static_cast<std::size_t>(d / 2ms)];
+    sum += d;
+  }
+  for (std::size_t i = 0; i < tenths.size(); ++i) EXPECT_GE(tenths[i], 50) << "tenth " << i;
+  const double mean_ms = std::chrono::duration<double, std::milli>(sum).count() / 1000;
+  EXPECT_NEAR(mean_ms, 10.0, 0.5);
+}
+
+TEST(SpreadDelay, DelaysAreNotRoundedToMilliseconds) {
+  // The integration test compares percentiles: the draw must not fall on a coarse grid.
+  int off_grid = 0;
+  for (std::uint16_t seq = 1; seq <= 100; ++seq) {
+    if (spread_delay(kId, seq, 20ms) % 1us != 0ns) ++off_grid;
+  }
+  EXPECT_GE(off_grid, 90);
+}
+
+TEST(ResponsePlanner, SpreadRepliesGoOutAtTheirOwnDueTimesEvenOutOfOrder) {
+  // A request every millisecond, 2 ms + up to 20 ms each: many in flight, overtaking.
+  ResponderConfig c = with(Scenario::kNormal, 2ms);
+  c.delay_spread = 20ms;
+  ResponsePlanner p(c);
+  std::map<int, MonoTime> due;
+  for (std::uint16_t seq = 1; seq <= 20; ++seq) {
+    const MonoTime arrival = at(std::chrono::milliseconds(seq));
+    p.on_request(request(seq), arrival);
+    due[seq] = arrival + 2ms + spread_delay(kId, seq, 20ms);
+  }
+  // Step the clock by 100 us: each reply leaves in the step that reaches its due time.
+  std::vector<int> order;
+  for (MonoTime now = at(0ms); now <= at(50ms); now += 100us) {
+    for (const int seq : reply_sequences(p.take_due(now))) {
+      EXPECT_GE(now, due[seq]) << seq;
+      EXPECT_LT(now - due[seq], 100us) << seq;
+      order.push_back(seq);
+    }
+  }
+  EXPECT_EQ(order.size(), 20u);
+  EXPECT_FALSE(std::is_sorted(order.begin(), order.end()));  // some replies overtook others
+  EXPECT_TRUE(p.idle());
 }
 
 TEST(ResponsePlanner, DropSendsNothingButCountsTheRequest) {
