@@ -99,6 +99,21 @@ Expected<nanoseconds, std::string> parse_watchdog_timeout_option(std::string_vie
   return *seconds;
 }
 
+Expected<nanoseconds, std::string> parse_summary_every_option(std::string_view text) {
+  const std::string prefix = "--summary-every: ";
+  const std::optional<nanoseconds> seconds = parse_option_seconds(text);
+  if (!seconds) return Unexpected{prefix + quoted(text) + " is not a number of seconds"};
+  if (*seconds < kMinSummaryEvery) {
+    return Unexpected{prefix + std::string(text) + " is less than " +
+                      format_seconds(kMinSummaryEvery) + " seconds"};
+  }
+  if (*seconds > kMaxSummaryEvery) {
+    return Unexpected{prefix + std::string(text) + " is more than " +
+                      format_seconds(kMaxSummaryEvery) + " seconds"};
+  }
+  return *seconds;
+}
+
 Expected<std::uint32_t, std::string> parse_flow_label_option(std::string_view text) {
   constexpr std::uint64_t kMaxFlowLabel = 0xFFFFF;  // 20 bits (RFC 8200)
   std::string_view digits = strip_leading_blanks_and_plus(text);

@@ -39,6 +39,12 @@ Expected<std::chrono::nanoseconds, std::string> parse_deadline_option(std::strin
 // "bad watchdog timeout: TEXT: out of range: 0 < value <= 3600".
 Expected<std::chrono::nanoseconds, std::string> parse_watchdog_timeout_option(std::string_view text);
 
+// --summary-every: kMinSummaryEvery <= seconds <= kMaxSummaryEvery (0.1 to 3600). Errors name
+// the option, as TEXT was given: "--summary-every: 'TEXT' is not a number of seconds",
+// "--summary-every: TEXT is less than 0.1 seconds" (negative numbers included),
+// "--summary-every: TEXT is more than 3600 seconds".
+Expected<std::chrono::nanoseconds, std::string> parse_summary_every_option(std::string_view text);
+
 // -Q: decimal or 0x-prefixed hex, 0..255. Errors: "bad TOS value: TEXT",
 // "the decimal value of TOS bits must be in range 0-255: N".
 Expected<std::uint8_t, std::string> parse_tos_option(std::string_view text);

@@ -218,45 +218,62 @@ class CommandLineParser {
   }
 
   std::vector<std::string_view> long_option_names() const {
-    std::vector<std::string_view> names{"help", "version", "targets"};
+    std::vector<std::string_view> names{"help", "version", "targets", "json", "stats",
+                                        "summary-every"};
     if (flavor_ == CommandFlavor::kBetterPing) names.push_back("watchdog-timeout");
     return names;
   }
 
-  // getopt_long: an exact name, or an unambiguous abbreviation.
-  std::optional<std::string_view> match_long_option(std::string_view name) const {
-    std::optional<std::string_view> found;
-    int matches = 0;
+  static bool takes_value(std::string_view name) {
+    return name == "targets" || name == "summary-every" || name == "watchdog-timeout";
+  }
+
+  // getopt_long: an exact name, else every name that `name` abbreviates (one: unambiguous).
+  std::vector<std::string_view> match_long_option(std::string_view name) const {
+    std::vector<std::string_view> found;
     for (std::string_view candidate : long_option_names()) {
-      if (candidate == name) return candidate;
-      if (!name.empty() && candidate.starts_with(name)) {
-        found = candidate;
-        ++matches;
-      }
+      if (candidate == name) return {candidate};
+      if (!name.empty() && candidate.starts_with(name)) found.push_back(candidate);
     }
-    return matches == 1 ? found : std::nullopt;
+    return found;
   }
 
   std::optional<EarlyExit> long_option(std::string_view arg) {
     const std::string_view body = arg.substr(2);
     const std::size_t equals = body.find('=');
-    const std::optional<std::string_view> name = match_long_option(body.substr(0, equals));
-    if (!name) return usage_error("unrecognized option '" + std::string(arg) + "'");
-    const std::string shown = "'--" + std::string(*name) + "'";
-    if (*name == "watchdog-timeout" || *name == "targets") {
+    const std::vector<std::string_view> names = match_long_option(body.substr(0, equals));
+    if (names.empty()) return usage_error("unrecognized option '" + std::string(arg) + "'");
+    if (names.size() > 1) {  // glibc's wording (`--s`: --stats or --summary-every)
+      std::string message = "option '" + std::string(arg) + "' is ambiguous; possibilities:";
+      for (std::string_view name : names) message += " '--" + std::string(name) + "'";
+      return usage_error(message);
+    }
+    const std::string_view name = names.front();
+    const std::string shown = "'--" + std::string(name) + "'";
+    if (takes_value(name)) {
       const std::optional<std::string_view> value =
           equals != std::string_view::npos ? body.substr(equals + 1) : take_value({});
       if (!value) return usage_error("option " + shown + " requires an argument");
-      if (*name == "targets") return set_targets_file(*value);
-      return store(parse_watchdog_timeout_option(*value),
-                   [&](nanoseconds v) { options_.watchdog_timeout = v; });
+      return apply_long_value(name, *value);
     }
     if (equals != std::string_view::npos) {
       return usage_error("option " + shown + " doesn't allow an argument");
     }
-    if (*name == "help") return EarlyExit{usage_text(flavor_, program_), "", 0};
-    version_requested_ = true;
+    if (name == "help") return EarlyExit{usage_text(flavor_, program_), "", 0};
+    if (name == "json") options_.json = true;
+    if (name == "stats") options_.stats = true;
+    if (name == "version") version_requested_ = true;
     return std::nullopt;
+  }
+
+  std::optional<EarlyExit> apply_long_value(std::string_view name, std::string_view value) {
+    if (name == "targets") return set_targets_file(value);
+    if (name == "summary-every") {
+      return store(parse_summary_every_option(value),
+                   [&](nanoseconds v) { options_.summary_every = v; });
+    }
+    return store(parse_watchdog_timeout_option(value),
+                 [&](nanoseconds v) { options_.watchdog_timeout = v; });
   }
 
   ParseResult finish() {

@@ -5,10 +5,11 @@
 //
 // Letters and meanings follow iputils ping (20221126, and -3 from 20240905): every letter of its
 // getopt string but -j (HEAD's experimental JSON), plus --help and --version. Both programs add
-// --targets FILE (the hosts to ping, read from FILE) and take several HOST operands; better_ping
-// adds --watchdog-timeout SECONDS. Short flags combine (`-qc3`), a value may be attached (`-c3`)
-// or follow (`-c 3`), options may come after the destinations (GNU getopt permutation), `--`
-// ends the options, long options may be abbreviated when unambiguous (`--vers`).
+// --targets FILE (the hosts to ping, read from FILE), --json, --stats and --summary-every SECONDS,
+// and take several HOST operands; better_ping adds --watchdog-timeout SECONDS. Short flags
+// combine (`-qc3`), a value may be attached (`-c3`) or follow (`-c 3`), options may come after
+// the destinations (GNU getopt permutation), `--` ends the options, long options may be
+// abbreviated when unambiguous (`--vers`; `--s` is ambiguous, as getopt_long says).
 //
 // Exit codes carried in EarlyExit: 2 for every error (iputils exits 1 for some bad numbers,
 // e.g. `-c 0`; we use 2 throughout so that 1 keeps meaning "no reply"), 2 for -h, 0 for
@@ -28,6 +29,10 @@
 #include "shared/expected.h"
 
 namespace bp {
+
+// --summary-every's range, in seconds: 0.1 to 3600.
+inline constexpr std::chrono::nanoseconds kMinSummaryEvery = std::chrono::milliseconds{100};
+inline constexpr std::chrono::nanoseconds kMaxSummaryEvery = std::chrono::seconds{3600};
 
 // Which program is parsing: better_ping accepts --watchdog-timeout, ping rejects it.
 enum class CommandFlavor { kPing, kBetterPing };
@@ -98,6 +103,20 @@ struct Options {
   std::optional<std::string> targets_file;                   // --targets FILE ("-": stdin),
                                                              // never empty; the last one given
   std::chrono::nanoseconds watchdog_timeout = std::chrono::seconds{10};  // better_ping only
+  // Issue 13's outputs (both programs). Each is allowed with every other option, -f and
+  // several targets included; given twice, the last one counts.
+  // --json: standard output carries JSON Lines only, no iputils text (docs/JSON.md). With -q
+  // the start, interval and summary lines stay and the per-probe lines go; -D, -a, -3, -v and
+  // -n change nothing in it, and -f prints no flood marks.
+  bool json = false;
+  // --stats: each text summary gets lines after its rtt line: percentiles, jitter, standard
+  // deviation, outages, reordered replies, TTL changes. No effect with --json (the JSON
+  // summary always has them).
+  bool stats = false;
+  // --summary-every SECONDS, kMinSummaryEvery..kMaxSummaryEvery: a summary of each interval,
+  // per target, counted over that interval only (not since the start): text on stderr in
+  // fping's -Q shape, or an "interval" JSON line. None: no interval summaries.
+  std::optional<std::chrono::nanoseconds> summary_every;
 };
 
 // The command line asks to stop before pinging: print stdout_text to stdout and stderr_text to

@@ -61,13 +61,24 @@ constexpr std::string_view kOptions =
     "  -w <deadline>      stop after <deadline> seconds (fractions allowed)\n"
     "  -W <timeout>       seconds to wait for replies after the last request\n"
     "                     (default 10); with several targets, how long each\n"
-    "                     request waits for its reply\n";
+    "                     request waits for its reply\n"
+    "  --json             JSON Lines on standard output instead of the text, one\n"
+    "                     object per line (-q: no line per probe)\n"
+    "  --stats            add percentiles, jitter, standard deviation, outages,\n"
+    "                     reordered replies and TTL changes to each text summary\n"
+    "  --summary-every <seconds>\n"
+    "                     every <seconds> (0.1 to 3600), a summary of that interval\n"
+    "                     for each target (on standard error; with --json, a line)\n";
 
 static_assert(kMaxWatchdogTimeout == std::chrono::seconds(3600), "the text below says 3600");
 constexpr std::string_view kWatchdogOption =
     "  --watchdog-timeout <seconds>\n"
     "                     stop when no reply came for this long (default 10,\n"
     "                     fractions allowed, at most 3600; longer than the interval)\n";
+
+static_assert(kMinSummaryEvery == std::chrono::milliseconds(100) &&
+                  kMaxSummaryEvery == std::chrono::seconds(3600),
+              "the text above says 0.1 to 3600");
 
 // Issue 12's behaviour in short: what changes once there is more than one target.
 constexpr std::string_view kSeveralTargets =

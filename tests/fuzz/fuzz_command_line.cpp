@@ -95,6 +95,8 @@ void check_options(const Options& o, CommandFlavor flavor, std::span<const std::
   BP_FUZZ_CHECK(!o.pattern || (o.pattern->size >= 1 && o.pattern->size <= PayloadPattern::kMaxBytes));
   BP_FUZZ_CHECK(!o.flood || o.numeric);
   BP_FUZZ_CHECK(o.watchdog_timeout > nanoseconds::zero() && o.watchdog_timeout <= seconds(3600));
+  BP_FUZZ_CHECK(!o.summary_every ||
+                (*o.summary_every >= milliseconds(100) && *o.summary_every <= seconds(3600)));
   if (flavor == CommandFlavor::kPing) BP_FUZZ_CHECK(o.watchdog_timeout == seconds(10));
 }
 

@@ -587,5 +587,152 @@ TEST(IputilsValues, NoOwnWordingSaysUnknownHost) {
   }
 }
 
+// ---- issue 13: --json, --stats, --summary-every ----
+
+constexpr CommandFlavor kBothFlavors[] = {CommandFlavor::kPing, CommandFlavor::kBetterPing};
+
+TEST(OutputOptions, OffByDefault) {
+  for (CommandFlavor flavor : kBothFlavors) {
+    const Options o = parsed({"198.18.0.2"}, flavor);
+    EXPECT_FALSE(o.json);
+    EXPECT_FALSE(o.stats);
+    EXPECT_FALSE(o.summary_every.has_value());
+  }
+}
+
+TEST(OutputOptions, JsonAndStatsInFullAndAbbreviated) {
+  for (CommandFlavor flavor : kBothFlavors) {
+    for (std::string_view spelling : {"--json", "--jso", "--j"}) {
+      const Options o = parsed({spelling, "198.18.0.2"}, flavor);
+      EXPECT_TRUE(o.json) << spelling;
+      EXPECT_FALSE(o.stats);
+    }
+    for (std::string_view spelling : {"--stats", "--stat", "--st"}) {
+      const Options o = parsed({"198.18.0.2", spelling}, flavor);
+      EXPECT_TRUE(o.stats) << spelling;
+      EXPECT_FALSE(o.json);
+    }
+  }
+}
+
+TEST(OutputOptions, GivenTwiceIsTheSameAsOnce) {
+  const Options o = parsed({"--json", "--stats", "198.18.0.2", "--json", "--stats"});
+  EXPECT_TRUE(o.json && o.stats);
+}
+
+TEST(OutputOptions, FlagsTakeNoValue) {
+  const std::string usage = usage_text(CommandFlavor::kPing, "ping");
+  EXPECT_EQ(error_of({"--json=yes", "198.18.0.2"}),
+            "ping: option '--json' doesn't allow an argument\n" + usage);
+  EXPECT_EQ(error_of({"--st=1", "198.18.0.2"}),
+            "ping: option '--stats' doesn't allow an argument\n" + usage);
+  // The word after a flag is an operand, not its value.
+  EXPECT_EQ(parsed({"--json", "198.18.0.2"}).destinations, std::vector<std::string>{"198.18.0.2"});
+}
+
+TEST(OutputOptions, AllowedWithFloodQuietAndEveryOtherOption) {
+  const Options o = parsed({"-f", "-q", "-D", "-a", "-3", "-v", "-n", "--json", "--stats",
+                            "--summary-every", "1", "198.18.0.2"});
+  EXPECT_TRUE(o.json && o.stats && o.flood && o.quiet && o.print_timestamps && o.audible &&
+              o.rtt_three_decimals && o.verbose && o.numeric);
+  EXPECT_EQ(o.summary_every, seconds{1});
+  EXPECT_EQ(o.interval, nanoseconds{0});  // -f's default interval is untouched
+}
+
+TEST(OutputOptions, AllowedWithSeveralTargets) {
+  for (CommandFlavor flavor : kBothFlavors) {
+    const Options o = parsed({"--json", "198.18.0.1", "--stats", "2001:db8::1", "--summary-every=2",
+                              "--targets", "hosts.txt"},
+                             flavor);
+    EXPECT_TRUE(o.json && o.stats);
+    EXPECT_EQ(o.summary_every, seconds{2});
+    EXPECT_EQ(o.destinations, (std::vector<std::string>{"198.18.0.1", "2001:db8::1"}));
+    EXPECT_FALSE(several_targets_conflict(o, "ping").has_value());
+  }
+}
+
+TEST(OutputOptions, AmbiguousAbbreviationListsThePossibilities) {
+  const std::string usage = usage_text(CommandFlavor::kPing, "ping");
+  EXPECT_EQ(error_of({"--s", "198.18.0.2"}),
+            "ping: option '--s' is ambiguous; possibilities: '--stats' '--summary-every'\n" + usage);
+  EXPECT_EQ(error_of({"--s=1", "198.18.0.2"}),
+            "ping: option '--s=1' is ambiguous; possibilities: '--stats' '--summary-every'\n" +
+                usage);
+}
+
+TEST(SummaryEveryOption, BothSpellingsAndAbbreviations) {
+  for (CommandFlavor flavor : kBothFlavors) {
+    EXPECT_EQ(parsed({"--summary-every", "10", "198.18.0.2"}, flavor).summary_every, seconds{10});
+    EXPECT_EQ(parsed({"--summary-every=0.5", "198.18.0.2"}, flavor).summary_every,
+              milliseconds{500});
+    EXPECT_EQ(parsed({"198.18.0.2", "--summ", "2.25"}, flavor).summary_every, milliseconds{2250});
+    EXPECT_EQ(parsed({"--su=1e1", "198.18.0.2"}, flavor).summary_every, seconds{10});
+  }
+}
+
+TEST(SummaryEveryOption, BoundsAreIncluded) {
+  EXPECT_EQ(parsed({"--summary-every", "0.1", "198.18.0.2"}).summary_every, milliseconds{100});
+  EXPECT_EQ(parsed({"--summary-every", "3600", "198.18.0.2"}).summary_every, seconds{3600});
+  EXPECT_EQ(parsed({"--summary-every", "+60", "198.18.0.2"}).summary_every, seconds{60});
+}
+
+TEST(SummaryEveryOption, TheLastOneWins) {
+  EXPECT_EQ(parsed({"--summary-every", "5", "--summary-every=7", "198.18.0.2"}).summary_every,
+            seconds{7});
+}
+
+TEST(SummaryEveryOption, WithQuietAndFlood) {
+  const Options quiet = parsed({"-q", "--summary-every", "1", "198.18.0.2"});
+  EXPECT_TRUE(quiet.quiet);
+  EXPECT_EQ(quiet.summary_every, seconds{1});
+  const Options flood = parsed({"-fq", "--summary-every", "0.1", "198.18.0.2"});
+  EXPECT_TRUE(flood.flood && flood.quiet);
+  EXPECT_EQ(flood.summary_every, milliseconds{100});
+}
+
+TEST(SummaryEveryOption, MissingValuePrintsUsage) {
+  EXPECT_EQ(error_of({"198.18.0.2", "--summary-every"}),
+            "ping: option '--summary-every' requires an argument\n" +
+                usage_text(CommandFlavor::kPing, "ping"));
+  EXPECT_EQ(error_of({"198.18.0.2", "--summ"}, CommandFlavor::kBetterPing),
+            "better_ping: option '--summary-every' requires an argument\n" +
+                usage_text(CommandFlavor::kBetterPing, "better_ping"));
+}
+
+TEST(SummaryEveryOption, BadValuesAreOneLineNamingTheOption) {
+  const auto bad = [](std::string_view value) { return error_of({"--summary-every", value, "h"}); };
+  EXPECT_EQ(bad("ten"), "ping: --summary-every: 'ten' is not a number of seconds\n");
+  EXPECT_EQ(bad("0,5"), "ping: --summary-every: '0,5' is not a number of seconds\n");
+  EXPECT_EQ(bad(""), "ping: --summary-every: '' is not a number of seconds\n");
+  EXPECT_EQ(bad("inf"), "ping: --summary-every: 'inf' is not a number of seconds\n");
+  EXPECT_EQ(bad("0.01"), "ping: --summary-every: 0.01 is less than 0.1 seconds\n");
+  EXPECT_EQ(bad("0.099999999"), "ping: --summary-every: 0.099999999 is less than 0.1 seconds\n");
+  EXPECT_EQ(bad("0"), "ping: --summary-every: 0 is less than 0.1 seconds\n");
+  EXPECT_EQ(bad("-1"), "ping: --summary-every: -1 is less than 0.1 seconds\n");
+  EXPECT_EQ(bad("3600.001"), "ping: --summary-every: 3600.001 is more than 3600 seconds\n");
+  EXPECT_EQ(bad("1e300"), "ping: --summary-every: 1e300 is more than 3600 seconds\n");
+  EXPECT_EQ(error_of({"--summary-every=", "h"}),
+            "ping: --summary-every: '' is not a number of seconds\n");
+}
+
+TEST(SummaryEveryOption, ErrorsUseTheGivenPrefix) {
+  const ParseResult result =
+      parse({"--summary-every=0.05", "h"}, CommandFlavor::kPing, "/usr/bin/bping");
+  ASSERT_FALSE(result.has_value());
+  EXPECT_EQ(result.error().exit_code, 2);
+  EXPECT_EQ(result.error().stderr_text,
+            "/usr/bin/bping: --summary-every: 0.05 is less than 0.1 seconds\n");
+}
+
+TEST(OutputOptionsUsage, BothProgramsListTheThreeOptions) {
+  for (CommandFlavor flavor : kBothFlavors) {
+    const std::string usage = usage_text(flavor, "ping");
+    EXPECT_NE(usage.find("\n  --json             JSON Lines on standard output"), std::string::npos);
+    EXPECT_NE(usage.find("\n  --stats            add percentiles, jitter"), std::string::npos);
+    EXPECT_NE(usage.find("\n  --summary-every <seconds>\n"), std::string::npos);
+    EXPECT_NE(usage.find("(0.1 to 3600)"), std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace bp
