@@ -3,7 +3,8 @@
 #
 # Destinations (any number of them) come from /etc/hosts (or $HOSTFILE) through compgen -A
 # hostname: completing never resolves a name, so it sends nothing over the network. Interfaces
-# for -I come from /sys/class/net; --targets takes a file name.
+# for -I come from /sys/class/net; --targets takes a file name; --summary-every takes seconds
+# (nothing is offered for them).
 
 # The options of ping/cli/options.cpp: flags, and the letters that take a value.
 _better_ping_flags=(-3 -4 -6 -a -A -b -B -C -d -D -f -h -H -L -n -O -q -r -R -U -v -V)
@@ -39,7 +40,7 @@ _better_ping() {
   local IFS=$'\n'  # joins the word lists below with newlines, which compgen -W splits on
   COMPREPLY=()
 
-  local long=(--help --targets --version)
+  local long=(--help --json --stats --summary-every --targets --version)
   [[ $program == better_ping* ]] && long+=(--watchdog-timeout)
 
   # The value of the previous option (flags may come first: -qI, -nc). -I, -M, -N and -T
@@ -73,6 +74,10 @@ _better_ping() {
     return 0
   fi
   if [[ $prev =~ ^-${flag_letters}[ceFilmpQsStwW]$ || $prev == = ]]; then
+    return 0
+  fi
+  # --summary-every SECONDS, or an unambiguous abbreviation of it (--su, --summ, ...).
+  if [[ $prev == --su* && --summary-every == "$prev"* ]]; then
     return 0
   fi
   # --watchdog-timeout, or an unambiguous abbreviation of it (--wa, --watch, ...).
