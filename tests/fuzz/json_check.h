@@ -173,6 +173,7 @@ class Reader {
     ++pos_;  // '{'
     Value object;
     object.kind = Value::Kind::kObject;
+    object.members.reserve(16);  // one allocation for a typical line, not five
     skip_whitespace();
     if (!at_end() && peek() == '}') {
       ++pos_;

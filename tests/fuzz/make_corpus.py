@@ -200,6 +200,36 @@ def targets_file_seeds():
     return seeds
 
 
+def json_seeds():
+    def settings(decimals, carried_seconds=0):  # byte 0 of fuzz_json's input
+        return bytes([carried_seconds * 20 + decimals + 1])
+
+    def number_piece(text, first, last):  # a name whose first and last 8 bytes are numbers
+        return first + text + last
+
+    i64 = lambda v: struct.pack("!q", v)
+    f64 = lambda v: struct.pack("!d", v)
+    seeds = {
+        "plain_names": settings(3) + b"198.18.0.1\0gw.example\0" + b"2001:db8::7",
+        "quotes_backslash_newline": settings(1) + b'a "b" c\\d\ne\tf\r',
+        "control_characters": settings(0) + bytes(range(1, 32)) + b"\x7f",
+        "utf8_valid": settings(6, 1) + "Zürich ✓ 😀 \U0010ffff".encode(),
+        "utf8_invalid": settings(2) + b"\x80\xbf\0\xc0\xaf\0\xe0\x80\xaf\0\xed\xa0\x80\0"
+                        b"\xf4\x90\x80\x80\0\xf0\x9f\x98\0\xfe\xff",
+        "extreme_numbers": settings(17, 3) + i64(2**63 - 1) + b"\0" + i64(-2**63) + b"\0"
+                           + number_piece(b"x", i64(-1), i64(-1_500_000_000)),
+        "round_half_microseconds": settings(3) + number_piece(b"rtt", i64(1_234_500), f64(12.5)),
+        "non_finite_doubles": settings(3) + number_piece(b"nan", b"", f64(float("nan"))) + b"\0"
+                              + number_piece(b"inf", b"", f64(float("inf"))) + b"\0"
+                              + number_piece(b"-inf", b"", f64(float("-inf"))) + b"\0"
+                              + number_piece(b"-0", b"", f64(-0.0)),
+        "largest_double": settings(18) + number_piece(b"max", b"", f64(1.7976931348623157e308)),
+        "clamped_decimals": settings(-1) + number_piece(b"half", b"", f64(0.5)),
+        "many_empty_pieces": settings(4) + b"\0" * 40,
+    }
+    return seeds
+
+
 def main():
     corpora = {
         "fuzz_icmp": icmp_seeds(),
@@ -207,6 +237,7 @@ def main():
         "fuzz_command_line": command_line_seeds(),
         "fuzz_numbers": numbers_seeds(),
         "fuzz_targets_file": targets_file_seeds(),
+        "fuzz_json": json_seeds(),
     }
     for target, seeds in corpora.items():
         folder = HERE / "corpus" / target
