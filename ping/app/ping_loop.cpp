@@ -18,6 +18,8 @@
 #include "ping/packet/payload.h"
 #include "ping/engine/probe_session.h"
 #include "ping/output/text_sink.h"
+#include "ping/app/run_outputs.h"
+#include "ping/engine/timeout_scanner.h"
 #include "ping/output/report.h"
 #include "ping/net/resolver.h"
 #include "ping/stats/rtt_stats.h"
@@ -100,7 +102,11 @@ class PingLoop {
         adaptive_floor_(getuid() == 0 ? Duration::zero() : Duration(std::chrono::milliseconds(2))),
         names_(target.numeric ? nullptr : std::make_unique<ReverseNames>()),
         text_(text_settings(options, socket, program), target.address, wall_now, name_lookup(),
-              output_.out, output_.err) {
+              output_.out, output_.err),
+        show_text_(!options.json),
+        outputs_(program, options, std::span<const PingTarget>(&target_, 1), read_monotonic_clock(),
+                 event_now_, output_) {
+    if (outputs_.active()) timeouts_.emplace(options.linger);
     const SessionConfig& config = session_.config();
     packet_.resize(kIcmpHeaderSize + config.payload.size());
     build_echo_request(family_, config.identifier, 1, config.payload, packet_);
@@ -138,6 +144,12 @@ class PingLoop {
   void on_local_error(const LocalError& error);
   NameLookup name_lookup();
   Summary summary() const;
+  SummaryOf summary_of() const {
+    return [this](std::size_t) { return summary(); };
+  }
+  void serve_outputs(MonoTime now);
+  void expire_probes(MonoTime now);
+  void print_summary();
 
   const Options& options_;
   const PingTarget& target_;
@@ -168,6 +180,10 @@ class PingLoop {
   TurnOutput output_;
   std::unique_ptr<ReverseNames> names_;  // none for numeric output
   TextSink text_;                        // after output_ and names_, which it uses
+  bool show_text_;                       // no iputils text with --json
+  MonoTime event_now_{};                 // the clock reading of the event being handed on
+  RunOutputs outputs_;                   // --json, --stats, --summary-every
+  std::optional<TimeoutScanner> timeouts_;  // probes past -W, for those outputs
 };
 
 LoopResult PingLoop::run() {
@@ -189,6 +205,7 @@ LoopResult PingLoop::run() {
     const MonoTime now = read_monotonic_clock();
     if (schedule_->finished(now)) break;
     tick_observer(now);
+    serve_outputs(now);
     send_due_probes(now);
     output_.flush();
     if (schedule_->finished(now) || output_closed()) break;
@@ -197,7 +214,7 @@ LoopResult PingLoop::run() {
     if (stop || exit_override_ || output_closed()) break;
   }
   if (!output_closed()) {
-    text_.on_summary(summary());
+    print_summary();
     output_.flush();
   }
   if (observer_ != nullptr) observer_->on_finish(progress());
@@ -206,6 +223,31 @@ LoopResult PingLoop::run() {
   result.stop_signal = stop_signal_;
   result.output_closed = output_closed();
   return result;
+}
+
+// The per-turn duties of --json, --stats and --summary-every: probes past their -W, and the
+// interval report when it is due.
+void PingLoop::serve_outputs(MonoTime now) {
+  if (!outputs_.active()) return;
+  expire_probes(now);
+  outputs_.interval(now, summary_of());
+}
+
+void PingLoop::expire_probes(MonoTime now) {
+  if (!timeouts_) return;
+  event_now_ = now;
+  timeouts_->expire(session_.tracker(), now, [&](std::uint16_t seq) { outputs_.events().on_lost(0, seq); });
+}
+
+void PingLoop::print_summary() {
+  const MonoTime now = read_monotonic_clock();
+  expire_probes(now);
+  if (outputs_.json()) {
+    outputs_.summaries(now, summary_of());
+    return;
+  }
+  const Summary s = summary();
+  text_.on_summary(s, outputs_.stats_lines(0, s, now));
 }
 
 bool PingLoop::output_closed() const {
@@ -226,6 +268,11 @@ LoopProgress PingLoop::progress() const {
 
 std::optional<MonoTime> PingLoop::next_wakeup() const {
   auto wake = schedule_->next_wakeup(session_.in_flight());
+  const auto earlier = [&](std::optional<MonoTime> t) {
+    if (t && (!wake || *t < *wake)) wake = t;
+  };
+  if (timeouts_) earlier(timeouts_->next_deadline(session_.tracker()));
+  earlier(outputs_.next_interval());
   if (observer_ != nullptr) {
     if (const auto tick = observer_->next_tick(); tick && (!wake || *tick < *wake)) wake = tick;
   }
@@ -301,7 +348,13 @@ bool PingLoop::receive_one_blocking() {
   return false;
 }
 
-void PingLoop::print_header() { text_.on_header(header_line(options_, target_), options_.pattern); }
+void PingLoop::print_header() {
+  if (outputs_.json()) {
+    outputs_.start();
+  } else {
+    text_.on_header(header_line(options_, target_), options_.pattern);
+  }
+}
 
 void PingLoop::send_due_probes(MonoTime now) {
   if (send_blocked_until_ && now < *send_blocked_until_) return;
@@ -325,6 +378,7 @@ void PingLoop::send_probe(MonoTime now) {
     return;
   }
   session_.on_sent(sent_at, err == 0);
+  if (timeouts_) timeouts_->on_sent(seq);
   schedule_->on_sent(now);
   if (err == 0) {
     if (session_.config().kernel_tx_stamps) {
@@ -332,7 +386,7 @@ void PingLoop::send_probe(MonoTime now) {
       // compute its RTT with is still to come.
       read_error_queue_once();
     }
-    text_.on_sent();
+    if (show_text_) text_.on_sent();
     return;
   }
   // A hard local error still counts as transmitted (iputils). As iputils' pinger(), the error
@@ -341,13 +395,14 @@ void PingLoop::send_probe(MonoTime now) {
   // wake us for it, since the loop sleeps in a receive that such entries do not fail.
   if (drain_error_queue() > 0) return;
   session_.on_local_error();
-  text_.on_send_failed(err);
+  if (outputs_.active()) outputs_.events().on_send_failed(0, err);
+  if (show_text_) text_.on_send_failed(err);
 }
 
 // -O: a reply already waiting in the socket is an answer, so it is read first; otherwise the
 // line would be wrong, and stamped after the reply line that follows it.
 void PingLoop::report_unanswered_previous() {
-  if (!session_.unanswered_previous()) return;
+  if (!show_text_ || !session_.unanswered_previous()) return;
   for (int i = 0; i < kAuxPollEvery && session_.unanswered_previous(); ++i) {
     if (!read_socket_once(/*wait=*/false)) break;
   }
@@ -361,7 +416,9 @@ bool PingLoop::handle_signals() {
       stop_signal_ = *info;
       return true;
     }
-    if (sig == SIGQUIT) {
+    if (sig == SIGQUIT && outputs_.json()) {
+      outputs_.status(read_monotonic_clock(), summary_of());
+    } else if (sig == SIGQUIT) {
       text_.on_status(summary(), isatty(STDERR_FILENO) == 1);
     } else if (observer_ != nullptr) {
       if (auto code = observer_->on_other_signal(*info)) {
@@ -419,6 +476,7 @@ bool PingLoop::read_socket_once(bool wait) {
 
 void PingLoop::on_packet(const ReceivedPacket& packet, std::span<const std::uint8_t> bytes,
                          MonoTime now) {
+  event_now_ = now;
   Envelope envelope;
   envelope.source = packet.from;
   if (packet.ttl) envelope.ttl = static_cast<std::uint8_t>(*packet.ttl);
@@ -430,7 +488,8 @@ void PingLoop::on_packet(const ReceivedPacket& packet, std::span<const std::uint
     if (auto event = session_.on_echo_reply(*reply, parsed.envelope, meta)) on_reply(*event, now);
   } else if (const auto* error = std::get_if<IcmpError>(&parsed.message)) {
     if (auto event = session_.on_in_band_error(*error, parsed.envelope)) {
-      text_.on_icmp_error(*event, family_);
+      if (outputs_.active()) outputs_.events().on_icmp_error(0, *event);
+      if (show_text_) text_.on_icmp_error(*event, family_);
     }
   }
   // Echo requests (our own, seen on loopback), other ICMP and malformed data are not ours.
@@ -444,8 +503,10 @@ void PingLoop::on_reply(const ReplyEvent& event, MonoTime now) {
       schedule_->set_interval(adaptive_interval(ewma, adaptive_floor_));
     }
     if (observer_ != nullptr && event.valid()) observer_->on_valid_reply(event.sequence, *event.rtt, now);
+    if (timeouts_) timeouts_->on_settled(event.sequence);
   }
-  text_.on_reply(event);
+  if (outputs_.active()) outputs_.events().on_reply(0, event);
+  if (show_text_) text_.on_reply(event);
 }
 
 void PingLoop::on_remote_error(const RemoteError& error) {
@@ -454,12 +515,15 @@ void PingLoop::on_remote_error(const RemoteError& error) {
       error.code, error.info, error.offender);
   if (!event) return;
   schedule_->on_error();
-  text_.on_icmp_error(*event, family_);
+  if (timeouts_) timeouts_->on_settled(event->sequence);
+  if (outputs_.active()) outputs_.events().on_icmp_error(0, *event);
+  if (show_text_) text_.on_icmp_error(*event, family_);
 }
 
 void PingLoop::on_local_error(const LocalError& error) {
   session_.on_local_error();
-  text_.on_local_error(error.err, error.info, family_);
+  if (outputs_.active()) outputs_.events().on_local_error(0, error.err, error.info);
+  if (show_text_) text_.on_local_error(error.err, error.info, family_);
 }
 
 // Names come from the reverse-lookup worker's cache: nothing until a lookup has finished, so a

@@ -15,6 +15,7 @@
 #include "ping/net/receive_batch.h"
 #include "ping/net/resolver.h"
 #include "ping/output/targets_text_sink.h"
+#include "ping/app/run_outputs.h"
 #include "ping/packet/payload.h"
 #include "shared/mono_clock.h"
 
@@ -141,6 +142,8 @@ class TargetsLoop {
   LoopProgress progress() const;
   bool output_closed() const;
   NameLookup name_lookup();
+  void wire_sinks();
+  Summary summary_of(std::size_t target) const { return sink_.summary(target); }
 
   std::string_view program_;
   const Options& options_;
@@ -158,6 +161,7 @@ class TargetsLoop {
   TurnOutput output_;
   TextSink text_;
   TargetsTextSink sink_;
+  RunOutputs outputs_;  // --json, --stats, --summary-every
   std::optional<HeartbeatSink> heartbeat_;
   std::optional<ProbeEventsFanout> fanout_;
   ProbeEvents* events_ = nullptr;
@@ -185,6 +189,7 @@ TargetsLoop::TargetsLoop(std::string_view program, const Options& options,
       signals_(signals),
       observer_(observer),
       now_(read_monotonic_clock()),
+      read_at_(now_),
       engine_(engine_config(options, sockets), addresses(targets), now_),
       network_(sockets),
       named_(named_addresses(targets)),
@@ -193,14 +198,27 @@ TargetsLoop::TargetsLoop(std::string_view program, const Options& options,
             [] { return WallClockTime(std::chrono::system_clock::now()); }, name_lookup(), output_.out,
             output_.err),
       sink_(engine_, names(targets), text_, output_.err),
+      outputs_(program, options, targets, now_, read_at_, output_),
       batch_(kBatchSlots, kIcmpHeaderSize + options.payload_size + kSlotHeadroom) {
+  wire_sinks();
+}
+
+// The engine's events go to the statistics and JSON first (the JSON reads the statistics),
+// then to the text (none with --json), then to better_ping's heartbeat.
+void TargetsLoop::wire_sinks() {
+  std::vector<ProbeEvents*> sinks;
+  if (outputs_.active()) sinks.push_back(&outputs_.events());
+  if (!outputs_.json()) sinks.push_back(&sink_);
   if (observer_ != nullptr) {
     heartbeat_.emplace(*observer_, now_);
-    fanout_.emplace(std::vector<ProbeEvents*>{&sink_, &*heartbeat_});
-    events_ = &*fanout_;
-  } else {
-    events_ = &sink_;
+    sinks.push_back(&*heartbeat_);
   }
+  if (sinks.size() == 1) {
+    events_ = sinks.front();
+    return;
+  }
+  fanout_.emplace(std::move(sinks));
+  events_ = &*fanout_;
 }
 
 // Names come from the reverse-lookup worker's cache, for targets given by name only (a target
@@ -214,7 +232,9 @@ NameLookup TargetsLoop::name_lookup() {
 }
 
 LoopResult TargetsLoop::run() {
-  if (!options_.quiet) {
+  if (outputs_.json()) {
+    outputs_.start();
+  } else if (!options_.quiet) {
     std::vector<HeaderLine> headers;
     headers.reserve(targets_.size());
     for (const PingTarget& t : targets_) headers.push_back(header_line(options_, t));
@@ -232,6 +252,7 @@ LoopResult TargetsLoop::run() {
     turn_clock();
     read_sockets();
     engine_.expire(now_, *events_);
+    outputs_.interval(now_, [this](std::size_t i) { return summary_of(i); });
     tick_observer();
     if (engine_.finished(now_) || output_closed()) break;
     engine_.send_due(now_, network_, *events_);
@@ -243,7 +264,12 @@ LoopResult TargetsLoop::run() {
   }
   engine_.finish(*events_);
   if (!output_closed()) {
-    sink_.summaries();
+    const MonoTime end = read_monotonic_clock();
+    if (outputs_.json()) {
+      outputs_.summaries(end, [this](std::size_t i) { return summary_of(i); });
+    } else {
+      sink_.summaries([&](std::size_t i, const Summary& s) { return outputs_.stats_lines(i, s, end); });
+    }
     output_.flush();
   }
   pthread_sigmask(SIG_SETMASK, &previous, nullptr);
@@ -343,6 +369,7 @@ void TargetsLoop::on_error_entry(Family family, const ErrorQueueEntry& entry,
 
 void TargetsLoop::sleep() {
   std::optional<MonoTime> wake = engine_.next_wakeup(now_);
+  if (const auto report = outputs_.next_interval(); report && (!wake || *report < *wake)) wake = report;
   if (observer_ != nullptr) {
     if (const auto tick = observer_->next_tick(); tick && (!wake || *tick < *wake)) wake = tick;
   }
@@ -374,7 +401,9 @@ bool TargetsLoop::handle_signals() {
       stop_signal_ = *info;
       return true;
     }
-    if (sig == SIGQUIT) {
+    if (sig == SIGQUIT && outputs_.json()) {
+      outputs_.status(read_monotonic_clock(), [this](std::size_t i) { return summary_of(i); });
+    } else if (sig == SIGQUIT) {
       sink_.status();
     } else if (observer_ != nullptr) {
       if (auto code = observer_->on_other_signal(*info)) {

@@ -139,6 +139,7 @@ class ProbeSession {
   std::uint64_t max_in_flight() const { return tracker_.max_in_flight(); }
 
   SessionCounts counts() const;
+  const SequenceTracker& tracker() const { return tracker_; }
   const RttStats& rtt_stats() const { return stats_; }
   std::optional<Duration> last_rtt() const { return last_rtt_; }
 

@@ -12,8 +12,11 @@ void TargetsTextSink::headers(const std::vector<HeaderLine>& lines) {
   for (const HeaderLine& line : lines) text_.on_header(line, std::nullopt);
 }
 
-void TargetsTextSink::summaries() {
-  for (std::size_t i = 0; i < engine_.size(); ++i) text_.on_summary(summary(i));
+void TargetsTextSink::summaries(const std::function<std::string(std::size_t, const Summary&)>& after) {
+  for (std::size_t i = 0; i < engine_.size(); ++i) {
+    const Summary s = summary(i);
+    text_.on_summary(s, after ? after(i, s) : std::string());
+  }
 }
 
 void TargetsTextSink::status() {

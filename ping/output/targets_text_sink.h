@@ -8,6 +8,7 @@
 // Lost probes print nothing, as iputils prints nothing for them.
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,7 +28,8 @@ class TargetsTextSink final : public ProbeEvents {
                   std::string& err);
 
   void headers(const std::vector<HeaderLine>& lines);
-  void summaries();
+  // Each target's block; `after(i, summary)` gives lines after its rtt line (--stats).
+  void summaries(const std::function<std::string(std::size_t, const Summary&)>& after = {});
   void status();
 
   void on_sent(std::size_t target, std::uint16_t sequence) override;

@@ -141,7 +141,16 @@ std::optional<RttFigures> rtt_figures_of(const RttStats& stats) {
   return f;
 }
 
-void TextSink::on_summary(const Summary& summary) { out_ += format_summary(summary); }
+void TextSink::on_summary(const Summary& summary, std::string_view after) {
+  std::string block = format_summary(summary);
+  if (!after.empty()) {
+    const bool empty_last_line = block.size() >= 2 && block.ends_with("\n\n");
+    if (empty_last_line) block.pop_back();
+    block += after;
+    if (empty_last_line) block += '\n';
+  }
+  out_ += block;
+}
 
 void TextSink::on_status(const Summary& summary, bool stderr_is_terminal) {
   std::string line = format_status_line(summary.counts, summary.rtt);

@@ -61,7 +61,9 @@ class TextSink {
   void on_reply(const ReplyEvent& event);
   void on_icmp_error(const IcmpErrorEvent& event, Family family);
   void on_local_error(int err, std::uint32_t info, Family family);
-  void on_summary(const Summary& summary);
+  // `after`: lines that follow the block's rtt line (--stats), before its empty last line if
+  // it has one.
+  void on_summary(const Summary& summary, std::string_view after = {});
   // SIGQUIT: one status line on stderr ("\r" first only for a terminal).
   void on_status(const Summary& summary, bool stderr_is_terminal);
 
