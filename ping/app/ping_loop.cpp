@@ -241,7 +241,10 @@ void PingLoop::expire_probes(MonoTime now) {
 
 void PingLoop::print_summary() {
   const MonoTime now = read_monotonic_clock();
-  expire_probes(now);
+  if (timeouts_) {
+    event_now_ = now;
+    timeouts_->finish(session_.tracker(), [&](std::uint16_t seq) { outputs_.events().on_lost(0, seq); });
+  }
   if (outputs_.json()) {
     outputs_.summaries(now, summary_of());
     return;

@@ -287,8 +287,20 @@ std::optional<MonoTime> ProbeEngine::next_wakeup(MonoTime now) const {
   return wake;
 }
 
+// A probe still pending when the run ends will never have a reply counted: it is lost now, so
+// that every probe is reported as answered, errored or lost exactly once.
 void ProbeEngine::finish(ProbeEvents& events) {
-  for (std::size_t i = 0; i < targets_.size(); ++i) events.on_target_done(i);
+  for (std::size_t i = 0; i < targets_.size(); ++i) {
+    const std::uint64_t sent = schedule_.sent_to(i);
+    const std::uint64_t first = sent > windows_.slots() ? sent - windows_.slots() : 0;
+    for (std::uint64_t r = first; r < sent; ++r) {
+      if (windows_.state(i, r) != ProbeState::kPending) continue;
+      resolve(i, r, ProbeState::kLost);
+      ++targets_state_[i].lost;
+      events.on_lost(i, sequence_of(r));
+    }
+    events.on_target_done(i);
+  }
 }
 
 TargetFigures ProbeEngine::figures(std::size_t target) const {

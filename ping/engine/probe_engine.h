@@ -116,7 +116,7 @@ class ProbeEngine {
   // or signals can change anything.
   std::optional<MonoTime> next_wakeup(MonoTime now) const;
   bool finished(MonoTime now) const { return schedule_.finished(now, pending_); }
-  // Reports every target done (call once, at the end).
+  // Reports every probe still pending lost, then every target done (call once, at the end).
   void finish(ProbeEvents& events);
 
   TargetFigures figures(std::size_t target) const;

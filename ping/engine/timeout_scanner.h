@@ -42,6 +42,15 @@ class TimeoutScanner {
       if (!settled_.test(sequence) && wait_ > Duration::zero()) lost(sequence);
     }
   }
+  // The run is over: every probe still unsettled is lost (the summary counts it so).
+  template <typename Lost>
+  void finish(const SequenceTracker& tracker, Lost&& lost) {
+    const std::uint64_t sent = tracker.counts().transmitted;
+    for (; next_ <= sent; ++next_) {
+      const auto sequence = static_cast<std::uint16_t>(next_);
+      if (!settled_.test(sequence)) lost(sequence);
+    }
+  }
   // When the oldest probe still waiting reaches its deadline; nothing if none waits.
   std::optional<MonoTime> next_deadline(const SequenceTracker& tracker) const;
 

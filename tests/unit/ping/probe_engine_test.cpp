@@ -542,6 +542,18 @@ TEST(ProbeEngine, SequenceWrapMatchesTheNewestProbeOnly) {
 
 // ---- -W, lost probes, errors ----------------------------------------------------------------
 
+TEST(ProbeEngine, ProbesStillPendingAtTheEndAreLostThenTargetsDone) {
+  Harness h(config(), {v4(0, 1), v4(0, 2)});
+  h.send_at(kStart + seconds(1));  // rounds 0 and 1 of target 0, round 0 of target 1
+  ASSERT_EQ(h.net.sent.size(), 3u);
+  h.answer(h.net.sent[1], milliseconds(1));  // target 1's only probe
+  h.engine.finish(h.events);
+  EXPECT_EQ(h.events.lost, (std::vector<Recorder::Seq>{{0, 1}, {0, 2}}));
+  EXPECT_EQ(h.events.done, (std::vector<std::size_t>{0, 1}));
+  EXPECT_EQ(h.engine.pending(), 0u);
+  EXPECT_EQ(h.engine.figures(0).lost, 2u);
+}
+
 TEST(ProbeEngine, ProbeIsLostExactlyWhenItsWaitHasPassed) {
   Harness h(config(1, seconds(2)), {v4(0, 1)});
   h.net.clock = kStart + microseconds(7);

@@ -71,6 +71,18 @@ TEST(TimeoutScanner, NextDeadlineIsTheOldestWaitingProbes) {
   EXPECT_EQ(p.scanner.next_deadline(p.tracker), kT0 + 1300ms);
 }
 
+TEST(TimeoutScanner, AtTheEndEveryUnsettledProbeIsLostOnce) {
+  Probes p(10s);
+  p.send(kT0);
+  p.send(kT0 + 100ms);
+  p.send(kT0 + 200ms);
+  p.answer(2, kT0 + 150ms);
+  std::vector<std::uint16_t> lost;
+  p.scanner.finish(p.tracker, [&](std::uint16_t seq) { lost.push_back(seq); });
+  EXPECT_EQ(lost, (std::vector<std::uint16_t>{1, 3}));
+  EXPECT_TRUE(p.expire(kT0 + 3600s).empty());
+}
+
 TEST(TimeoutScanner, WaitZeroMeansForeverSoNothingIsLost) {
   Probes p(Duration::zero());
   p.send(kT0);
