@@ -17,6 +17,12 @@ std::vector<JsonTarget> json_targets(std::span<const PingTarget> targets) {
   return out;
 }
 
+// "better_ping" or "ping": which program, whatever name it was installed or invoked under
+// (the pinger is installed as bping).
+std::string program_kind(std::string_view argv0) {
+  return program_name_from_argv0(argv0) == "better_ping" ? "better_ping" : "ping";
+}
+
 std::uint64_t count_of(std::int64_t n) { return n > 0 ? static_cast<std::uint64_t>(n) : 0; }
 
 }  // namespace
@@ -29,7 +35,7 @@ RunOutputs::RunOutputs(std::string_view program, const Options& options,
   stats_.emplace(targets.size(), start, now);
   if (options.summary_every) next_interval_ = start + *options.summary_every;
   if (!options.json) return;
-  JsonSinkSettings settings{std::string(program_name_from_argv0(program)), options.quiet};
+  JsonSinkSettings settings{program_kind(program), options.quiet};
   json_.emplace(std::move(settings), json_targets(targets), *stats_, wall_now, output.out);
   fanout_.emplace(std::vector<ProbeEvents*>{&*stats_, &*json_});
 }
