@@ -56,7 +56,7 @@ void expect_schema_valid(const RunResult& r) {
   ASSERT_GE(fd, 0);
   close(fd);
   std::ofstream(path) << r.out;
-  const RunResult check = run({"python3", BP_SOURCE_DIR "/tests/json/validate_jsonl.py", path});
+  const RunResult check = run({"/usr/bin/python3", BP_SOURCE_DIR "/tests/json/validate_jsonl.py", path});
   std::remove(path);
   EXPECT_EQ(check.exit_code, 0) << check << "\nof\n" << r;
 }

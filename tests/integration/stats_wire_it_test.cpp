@@ -191,7 +191,7 @@ class StatsWire : public ::testing::TestWithParam<FamilyCase> {
     HostileHost::stop_responder(responder);
     w.reported = ping_summary(w.ping.out_lines());
     const std::string script = std::string(BP_SOURCE_DIR) + "/tests/integration/wire_stats.py";
-    const RunResult stats = run({"python3", script, BP_SOURCE_DIR, pcap.string(), GetParam().host});
+    const RunResult stats = run({"/usr/bin/python3", script, BP_SOURCE_DIR, pcap.string(), GetParam().host});
     EXPECT_EQ(stats.exit_code, 0) << "wire_stats.py: " << stats;
     w.wire_json = stats.out;
     w.wire = wire_figures(stats.out);
@@ -203,7 +203,7 @@ class StatsWire : public ::testing::TestWithParam<FamilyCase> {
   static void expect_every_line_is_json(const RunResult& ping, const std::filesystem::path& file) {
     std::ofstream(file) << ping.out;
     const RunResult check =
-        run({"python3", "-c",
+        run({"/usr/bin/python3", "-c",
              "import json, sys\n"
              "for n, line in enumerate(open(sys.argv[1]), 1):\n"
              "    try: json.loads(line)\n"
