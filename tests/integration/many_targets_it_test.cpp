@@ -289,6 +289,53 @@ TEST_F(ManyTargetsCounts, ThousandTargetsSilentAndLossyCountedExactly) {
   EXPECT_LT(r.elapsed, 8s) << r.elapsed.count() << " ms";
 }
 
+// The same thousand targets with --json: a summary line per target with the same counts, a
+// timeout line for every lost probe, null RTT figures and a measured outage for the silent
+// ones, and every line valid against the shipped schema.
+TEST_F(ManyTargetsCounts, ThousandTargetsInJsonLines) {
+  host_->silence(v4(250), v4(299));
+  host_->drop_every_nth(v4(500), v4(539), 3, 1);
+  host_->drop_every_nth(v4(750), v4(769), 2, 0);
+  std::vector<std::string> hosts;
+  for (int i = 0; i < kThousand; ++i) hosts.push_back(v4(i));
+  const TempFile file(lines_of(hosts));
+
+  const RunResult r =
+      ping({"--json", "-c", "3", "-i", "0.2", "-W", "1", "--targets", file.path()}, 30s);
+
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.err, "");
+  const TempFile out(r.out);
+  const RunResult check = run({"/usr/bin/python3", BP_SOURCE_DIR "/tests/json/validate_jsonl.py", out.path()});
+  EXPECT_EQ(check.exit_code, 0) << check.err;
+  std::map<std::string, long> received;
+  long timeouts = 0;
+  long silent_with_null_rtt = 0;
+  for (const std::string& line : r.out_lines()) {
+    if (line.starts_with("{\"type\":\"timeout\"")) ++timeouts;
+    if (!line.starts_with("{\"type\":\"summary\"")) continue;
+    static const std::regex re(R"(\"address\":\"([0-9.]+)\",\"transmitted\":3,\"received\":(\d+),)");
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(line, m, re)) << line;
+    received[m[1]] = std::stol(m[2]);
+    if (line.find("\"p50\":null") != std::string::npos &&
+        line.find("\"outage_ms\":{\"total\":0.000") == std::string::npos) {
+      ++silent_with_null_rtt;
+    }
+  }
+  ASSERT_EQ(received.size(), static_cast<std::size_t>(kThousand));
+  long expected_lost = 0;
+  int wrong = 0;
+  for (int i = 0; i < kThousand && wrong < 10; ++i) {
+    expected_lost += 3 - thousand_received(i);
+    const bool ok = received[v4(i)] == thousand_received(i);
+    EXPECT_TRUE(ok) << "target " << i << " received " << received[v4(i)];
+    wrong += ok ? 0 : 1;
+  }
+  EXPECT_EQ(timeouts, expected_lost);
+  EXPECT_EQ(silent_with_null_rtt, 50);
+}
+
 TEST_F(ManyTargetsCounts, Ipv6SilenceAndLossCountedExactly) {
   host_->silence("2001:db8:1::2");
   host_->drop_every_nth("2001:db8:1::3", "2001:db8:1::3", 3, 0);

@@ -165,6 +165,31 @@ TEST(JsonSink, IcmpErrorLocalErrorAndTimeout) {
             "\"time\":1700000000.000250}");
 }
 
+TEST(JsonSink, Ipv6ReplyErrorAndLocalErrorUseIpv6Wording) {
+  Fixture f(false, {{"2001:db8::7", "2001:db8::7", Family::kIpv6}});
+  ReplyEvent e = reply(1, 41us);
+  e.from = IpAddress::v6(std::array<std::uint8_t, 16>{0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7});
+  e.ttl = 64;
+  f.on_reply(e, kStart);
+  IcmpErrorEvent error;
+  error.sequence = 2;
+  error.from = IpAddress::v6(std::array<std::uint8_t, 16>{0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
+  error.type = 1;
+  error.code = 3;
+  f.sink.on_icmp_error(0, error);
+  f.sink.on_local_error(0, EMSGSIZE, 1280);
+  const auto lines = f.lines();
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[0],
+            "{\"type\":\"reply\",\"target\":\"2001:db8::7\",\"address\":\"2001:db8::7\",\"seq\":1,"
+            "\"bytes\":64,\"ttl\":64,\"rtt_ms\":0.041,\"duplicate\":false,\"time\":1700000000.000250}");
+  EXPECT_EQ(lines[1],
+            "{\"type\":\"error\",\"target\":\"2001:db8::7\",\"address\":\"2001:db8::7\",\"seq\":2,"
+            "\"from\":\"2001:db8::1\",\"icmp_type\":1,\"icmp_code\":3,"
+            "\"message\":\"Destination unreachable: Address unreachable\",\"time\":1700000000.000250}");
+  EXPECT_NE(lines[2].find("\"message\":\"message too long, mtu: 1280\""), std::string::npos) << lines[2];
+}
+
 TEST(JsonSink, QuietKeepsOnlyRunLevelLines) {
   Fixture f(/*quiet=*/true);
   f.on_reply(reply(1, 1ms), kStart);
