@@ -17,6 +17,7 @@
 #include "ping/engine/kernel_stamps.h"
 #include "ping/packet/payload.h"
 #include "ping/engine/probe_session.h"
+#include "ping/output/text_events.h"
 #include "ping/output/text_sink.h"
 #include "ping/app/run_outputs.h"
 #include "ping/engine/timeout_scanner.h"
@@ -104,9 +105,11 @@ class PingLoop {
         text_(text_settings(options, socket, program), target.address, wall_now, name_lookup(),
               output_.out, output_.err),
         show_text_(!options.json),
+        text_events_(text_, target.address.family),
         outputs_(program, options, std::span<const PingTarget>(&target_, 1), read_monotonic_clock(),
                  event_now_, output_) {
     if (outputs_.active()) timeouts_.emplace(options.linger);
+    wire_sinks();
     const SessionConfig& config = session_.config();
     packet_.resize(kIcmpHeaderSize + config.payload.size());
     build_echo_request(family_, config.identifier, 1, config.payload, packet_);
@@ -147,6 +150,7 @@ class PingLoop {
   SummaryOf summary_of() const {
     return [this](std::size_t) { return summary(); };
   }
+  void wire_sinks();
   void serve_outputs(MonoTime now);
   void expire_probes(MonoTime now);
   void print_summary();
@@ -181,9 +185,12 @@ class PingLoop {
   std::unique_ptr<ReverseNames> names_;  // none for numeric output
   TextSink text_;                        // after output_ and names_, which it uses
   bool show_text_;                       // no iputils text with --json
+  TextEvents text_events_;               // text_ as a sink of events
   MonoTime event_now_{};                 // the clock reading of the event being handed on
   RunOutputs outputs_;                   // --json, --stats, --summary-every
   std::optional<TimeoutScanner> timeouts_;  // probes past -W, for those outputs
+  std::optional<ProbeEventsFanout> fanout_;
+  ProbeEvents* events_ = nullptr;        // the text, the outputs, or both
 };
 
 LoopResult PingLoop::run() {
@@ -223,6 +230,19 @@ LoopResult PingLoop::run() {
   result.stop_signal = stop_signal_;
   result.output_closed = output_closed();
   return result;
+}
+
+// The session's events go to the statistics and JSON first (the JSON reads the statistics),
+// then to the text (none with --json).
+void PingLoop::wire_sinks() {
+  if (!outputs_.active()) {
+    events_ = &text_events_;
+  } else if (!show_text_) {
+    events_ = &outputs_.events();
+  } else {
+    fanout_.emplace(std::vector<ProbeEvents*>{&outputs_.events(), &text_events_});
+    events_ = &*fanout_;
+  }
 }
 
 // The per-turn duties of --json, --stats and --summary-every: probes past their -W, and the
@@ -389,7 +409,7 @@ void PingLoop::send_probe(MonoTime now) {
       // compute its RTT with is still to come.
       read_error_queue_once();
     }
-    if (show_text_) text_.on_sent();
+    events_->on_sent(0, seq);
     return;
   }
   // A hard local error still counts as transmitted (iputils). As iputils' pinger(), the error
@@ -398,8 +418,7 @@ void PingLoop::send_probe(MonoTime now) {
   // wake us for it, since the loop sleeps in a receive that such entries do not fail.
   if (drain_error_queue() > 0) return;
   session_.on_local_error();
-  if (outputs_.active()) outputs_.events().on_send_failed(0, err);
-  if (show_text_) text_.on_send_failed(err);
+  events_->on_send_failed(0, err);
 }
 
 // -O: a reply already waiting in the socket is an answer, so it is read first; otherwise the
@@ -491,8 +510,7 @@ void PingLoop::on_packet(const ReceivedPacket& packet, std::span<const std::uint
     if (auto event = session_.on_echo_reply(*reply, parsed.envelope, meta)) on_reply(*event, now);
   } else if (const auto* error = std::get_if<IcmpError>(&parsed.message)) {
     if (auto event = session_.on_in_band_error(*error, parsed.envelope)) {
-      if (outputs_.active()) outputs_.events().on_icmp_error(0, *event);
-      if (show_text_) text_.on_icmp_error(*event, family_);
+      events_->on_icmp_error(0, *event);
     }
   }
   // Echo requests (our own, seen on loopback), other ICMP and malformed data are not ours.
@@ -508,8 +526,7 @@ void PingLoop::on_reply(const ReplyEvent& event, MonoTime now) {
     if (observer_ != nullptr && event.valid()) observer_->on_valid_reply(event.sequence, *event.rtt, now);
     if (timeouts_) timeouts_->on_settled(event.sequence);
   }
-  if (outputs_.active()) outputs_.events().on_reply(0, event);
-  if (show_text_) text_.on_reply(event);
+  events_->on_reply(0, event);
 }
 
 void PingLoop::on_remote_error(const RemoteError& error) {
@@ -519,14 +536,12 @@ void PingLoop::on_remote_error(const RemoteError& error) {
   if (!event) return;
   schedule_->on_error();
   if (timeouts_) timeouts_->on_settled(event->sequence);
-  if (outputs_.active()) outputs_.events().on_icmp_error(0, *event);
-  if (show_text_) text_.on_icmp_error(*event, family_);
+  events_->on_icmp_error(0, *event);
 }
 
 void PingLoop::on_local_error(const LocalError& error) {
   session_.on_local_error();
-  if (outputs_.active()) outputs_.events().on_local_error(0, error.err, error.info);
-  if (show_text_) text_.on_local_error(error.err, error.info, family_);
+  events_->on_local_error(0, error.err, error.info);
 }
 
 // Names come from the reverse-lookup worker's cache: nothing until a lookup has finished, so a
