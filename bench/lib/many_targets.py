@@ -255,9 +255,10 @@ def grouped(n):
     return f"{n:,}".replace(",", " ")
 
 
-def row(results, metric, ours, ref, goal="—", met=None, ratio=None, values=None):
+def row(results, metric, ours, ref, goal="—", met=None, ratio=None, values=None,
+        section="many_targets"):
     """Appends one row in summarize.py's format (report.py reads it)."""
-    line = {"section": "many_targets", "metric": metric, "ours": ours, "ref": ref,
+    line = {"section": section, "metric": metric, "ours": ours, "ref": ref,
             "ratio": "—" if ratio is None else f"{ratio:.3f}×", "goal": goal,
             "met": "—" if met is None else ("yes" if met else "**no**"), "values": values or {}}
     with open(results, "a") as f:
