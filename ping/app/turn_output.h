@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <string>
 
+#include "shared/mono_time.h"
 #include "shared/sys_error.h"
 
 namespace bp {
@@ -19,6 +20,16 @@ class TurnOutput {
   std::string err;
   void flush() {
     write_all(STDOUT_FILENO, out);
+    write_all(STDERR_FILENO, err);
+  }
+  // As flush(), but stdout only once `batch_bytes` are waiting or `max_delay` has passed since
+  // its last write: a flood with a line per reply (--json) would otherwise write, and wake its
+  // reader, once per packet. stderr is written at once.
+  void flush_batched(MonoTime now, std::size_t batch_bytes, Duration max_delay) {
+    if (out.size() >= batch_bytes || now - out_written_at_ >= max_delay) {
+      write_all(STDOUT_FILENO, out);
+      out_written_at_ = now;
+    }
     write_all(STDERR_FILENO, err);
   }
   // A write failed with EPIPE: the reader of stdout or stderr has gone (SIGPIPE is ignored).
@@ -38,6 +49,7 @@ class TurnOutput {
     text.clear();
   }
   bool closed_ = false;
+  MonoTime out_written_at_{};
 };
 
 }  // namespace bp

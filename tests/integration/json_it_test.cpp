@@ -9,6 +9,7 @@
 #include <fstream>
 #include <map>
 #include <optional>
+#include <regex>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -307,6 +308,29 @@ TEST_P(JsonPing, SummaryEveryPrintsFpingShapedIntervalsOnStderr) {
   }
   EXPECT_GE(intervals, 2u) << r;
   EXPECT_EQ(r.out.find("xmt/rcv"), std::string::npos) << "stdout stays iputils'\n" << r;
+}
+
+TEST_P(JsonPing, LinesAreWrittenAsTheyHappen) {
+  Process host = responder({});
+  Launch launch;
+  launch.netns = host_->net().client().name();
+  Process p = Process::start(ping_command({"--json", family().flag, "-c", "4", "-i", "0.5", family().host}), launch);
+  // The first reply comes about 0 s into a 1.5 s run: it must be readable long before the end.
+  EXPECT_TRUE(p.wait_for_lines(std::regex(R"(\{"type":"reply".*)"), 1, std::chrono::milliseconds(900)))
+      << p.out_so_far();
+  EXPECT_FALSE(p.has_exited());
+  const RunResult r = p.finish();
+  EXPECT_EQ(r.exit_code, 0) << r;
+}
+
+TEST_P(JsonPing, ErrorsThatEndTheRunStayTextOnStderr) {
+  const RunResult bad = ping({"--json", "-c", "0"});
+  EXPECT_EQ(bad.exit_code, 2) << bad;
+  EXPECT_EQ(bad.out, "") << bad;
+  EXPECT_NE(bad.err.find("ping: "), std::string::npos) << bad;
+  const RunResult flood_user = ping({"--json", "-c", "1", "-s", "70000"});
+  EXPECT_EQ(flood_user.exit_code, 2) << flood_user;
+  EXPECT_EQ(flood_user.out, "") << flood_user;
 }
 
 std::string family_name(const ::testing::TestParamInfo<FamilyCase>& param) { return param.param.name; }
