@@ -40,7 +40,12 @@ JsonSink::JsonSink(JsonSinkSettings settings, std::vector<JsonTarget> targets,
       targets_(std::move(targets)),
       stats_(stats),
       wall_clock_(std::move(wall_clock)),
-      out_(out) {}
+      out_(out) {
+  members_.reserve(targets_.size());
+  for (const JsonTarget& t : targets_) {
+    members_.push_back(members_text({{"target", t.target}, {"address", t.address}}));
+  }
+}
 
 void JsonSink::start(const Options& o) {
   JsonLine line(out_);
@@ -71,9 +76,7 @@ void JsonSink::start(const Options& o) {
 }
 
 JsonLine& JsonSink::begin(JsonLine& line, std::string_view type, std::size_t target) {
-  return line.field("type", type)
-      .field("target", targets_[target].target)
-      .field("address", targets_[target].address);
+  return line.field("type", type).raw_members(members_[target]);
 }
 
 WallClockTime JsonSink::event_time(const std::optional<KernelTime>& kernel) const {

@@ -81,6 +81,7 @@ class JsonSink final : public ProbeEvents {
 
   JsonSinkSettings settings_;
   std::vector<JsonTarget> targets_;
+  std::vector<std::string> members_;  // per target: its "target" and "address", escaped once
   const TargetStatistics& stats_;
   std::function<WallClockTime()> wall_clock_;
   std::string& out_;

@@ -175,6 +175,24 @@ JsonLine& JsonLine::field(std::string_view key, std::string_view text) {
   return *this;
 }
 
+JsonLine& JsonLine::raw_members(std::string_view members) {
+  write_separator();
+  out_ += members;
+  return *this;
+}
+
+std::string members_text(std::initializer_list<std::pair<std::string_view, std::string_view>> members) {
+  std::string out;
+  for (const auto& [key, text] : members) {
+    if (!out.empty()) out += ',';
+    out += '"';
+    out += key;
+    out += "\":";
+    append_json_string(out, text);
+  }
+  return out;
+}
+
 JsonLine& JsonLine::field(std::string_view key, const char* text) {
   if (text == nullptr) return null_field(key);
   return field(key, std::string_view(text));

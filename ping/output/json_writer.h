@@ -31,7 +31,9 @@
 #include <chrono>
 #include <concepts>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
+#include <utility>
 #include <string>
 #include <string_view>
 
@@ -68,6 +70,9 @@ class JsonLine {
     return number ? field(key, *number) : null_field(key);
   }
   JsonLine& null_field(std::string_view key);
+  // Members written before, by members_text(): `"a":1,"b":"x"` (no braces). The sinks keep each
+  // target's constant members this way, escaped once instead of on every line.
+  JsonLine& raw_members(std::string_view members);
   // `number` rounded to `decimals` digits after the point (clamped to 0..17), "%.*f" without the
   // locale; NaN, infinities and nullopt are written as null, and -0 as 0.
   JsonLine& fixed(std::string_view key, double number, int decimals);
@@ -121,6 +126,9 @@ class JsonLine {
   std::string& out_;
   int depth_ = 1;  // open objects and arrays, the line's own object included
 };
+
+// The members `key: text` ... as raw_members() takes them: each text escaped as a string.
+std::string members_text(std::initializer_list<std::pair<std::string_view, std::string_view>> members);
 
 // Appends `text` as a JSON string literal, quotes included, with the escaping and UTF-8 repair
 // described above. Exposed for the sinks that need a bare string and for the tests.
