@@ -106,6 +106,17 @@ TEST(JsonLine, WritesEveryScalarKind) {
             "\"rtt_ms\":0.051,\"time\":1700000000.000005}\n");
 }
 
+TEST(JsonLine, RawMembersAreWrittenAsEscapedOnce) {
+  const std::string members = members_text({{"target", "a\"b\n"}, {"address", "198.18.0.2"}});
+  EXPECT_EQ(members, R"("target":"a\"b\n","address":"198.18.0.2")");
+  std::string out;
+  JsonLine(out).field("type", "x").raw_members(members).field("seq", 1).finish();
+  EXPECT_EQ(out, R"({"type":"x","target":"a\"b\n","address":"198.18.0.2","seq":1})" "\n");
+  std::string first;
+  JsonLine(first).raw_members(members).finish();
+  EXPECT_EQ(first, "{" + members + "}\n");
+}
+
 TEST(JsonLine, NullCharPointerIsNull) {
   std::string out;
   const char* nothing = nullptr;
