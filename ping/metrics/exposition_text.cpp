@@ -4,49 +4,10 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "ping/output/utf8_scan.h"
+
 namespace bp {
 namespace {
-
-constexpr std::string_view kReplacement = "\xef\xbf\xbd";  // U+FFFD in UTF-8
-
-// How many bytes at the start of `bytes` (a lead byte >= 0x80 first) form one well-formed UTF-8
-// sequence (well_formed), or else the length of the maximal ill-formed subpart. Well-formed
-// sequences per Unicode 15 table 3-7: the second byte's range depends on the lead, which rules
-// out overlongs, surrogates and code points above U+10FFFF.
-struct Utf8Scan {
-  std::size_t length;
-  bool well_formed;
-};
-
-struct LeadRule {
-  std::size_t continuation;  // 0: not a lead byte
-  unsigned char second_low;
-  unsigned char second_high;
-};
-
-LeadRule lead_rule(unsigned char lead) {
-  if (lead >= 0xc2 && lead <= 0xdf) return {1, 0x80, 0xbf};
-  if (lead == 0xe0) return {2, 0xa0, 0xbf};  // below a0: overlong
-  if (lead == 0xed) return {2, 0x80, 0x9f};  // above 9f: a surrogate
-  if (lead >= 0xe1 && lead <= 0xef) return {2, 0x80, 0xbf};
-  if (lead == 0xf0) return {3, 0x90, 0xbf};  // below 90: overlong
-  if (lead >= 0xf1 && lead <= 0xf3) return {3, 0x80, 0xbf};
-  if (lead == 0xf4) return {3, 0x80, 0x8f};  // above 8f: over U+10FFFF
-  return {0, 0, 0};  // continuation bytes, C0, C1, F5..FF
-}
-
-Utf8Scan scan_utf8(std::string_view bytes) {
-  const LeadRule rule = lead_rule(static_cast<unsigned char>(bytes[0]));
-  if (rule.continuation == 0) return {1, false};
-  for (std::size_t k = 1; k <= rule.continuation; ++k) {
-    if (k >= bytes.size()) return {k, false};
-    const auto byte = static_cast<unsigned char>(bytes[k]);
-    const unsigned char low = k == 1 ? rule.second_low : 0x80;
-    const unsigned char high = k == 1 ? rule.second_high : 0xbf;
-    if (byte < low || byte > high) return {k, false};
-  }
-  return {rule.continuation + 1, true};
-}
 
 // What to write instead of the byte or sequence at the start of `text` (empty: itself), and
 // how many bytes that is.
@@ -61,8 +22,8 @@ Replacement replacement_at(std::string_view text) {
   if (c == '"') return {"\\\"", 1};
   if (c == '\n') return {"\\n", 1};
   if (c < 0x80) return {{}, 1};
-  const Utf8Scan scan = scan_utf8(text);
-  return {scan.well_formed ? std::string_view{} : kReplacement, scan.length};
+  const Utf8Sequence scan = scan_utf8(text);
+  return {scan.well_formed ? std::string_view{} : kUtf8Replacement, scan.length};
 }
 
 void append_chars(std::string& out, double value, std::chars_format format) {

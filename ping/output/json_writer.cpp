@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstddef>
 
+#include "ping/output/utf8_scan.h"
+
 namespace bp {
 namespace {
 
@@ -62,55 +64,9 @@ void append_escaped_ascii(std::string& out, unsigned char c) {
   out.append(escape, sizeof escape);
 }
 
-// How many bytes at the start of `bytes` (a non-ASCII lead byte first) form one well-formed
-// UTF-8 sequence, or, when they do not, the length of the maximal ill-formed subpart that one
-// U+FFFD replaces. Well-formed sequences per Unicode 15 table 3-7: the second byte's range
-// depends on the lead byte, which rules out overlongs, surrogates and code points > U+10FFFF.
-struct Utf8Sequence {
-  std::size_t length;
-  bool well_formed;
-};
-
-Utf8Sequence scan_utf8(std::string_view bytes) {
-  const auto lead = static_cast<unsigned char>(bytes[0]);
-  std::size_t continuation = 0;
-  unsigned char second_low = 0x80;
-  unsigned char second_high = 0xbf;
-  if (lead >= 0xc2 && lead <= 0xdf) {
-    continuation = 1;
-  } else if (lead == 0xe0) {
-    continuation = 2;
-    second_low = 0xa0;  // below: overlong
-  } else if (lead == 0xed) {
-    continuation = 2;
-    second_high = 0x9f;  // above: a surrogate
-  } else if (lead >= 0xe1 && lead <= 0xef) {
-    continuation = 2;
-  } else if (lead == 0xf0) {
-    continuation = 3;
-    second_low = 0x90;  // below: overlong
-  } else if (lead >= 0xf1 && lead <= 0xf3) {
-    continuation = 3;
-  } else if (lead == 0xf4) {
-    continuation = 3;
-    second_high = 0x8f;  // above: over U+10FFFF
-  } else {
-    return {1, false};  // a continuation byte, C0, C1 or F5..FF: never a lead
-  }
-  for (std::size_t k = 1; k <= continuation; ++k) {
-    if (k >= bytes.size()) return {k, false};  // truncated
-    const auto byte = static_cast<unsigned char>(bytes[k]);
-    const unsigned char low = k == 1 ? second_low : 0x80;
-    const unsigned char high = k == 1 ? second_high : 0xbf;
-    if (byte < low || byte > high) return {k, false};
-  }
-  return {continuation + 1, true};
-}
-
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view text) {
-  constexpr std::string_view kReplacement = "\xef\xbf\xbd";  // U+FFFD in UTF-8
   out += '"';
   // Bytes that need no change are copied in runs, not one by one.
   std::size_t run_start = 0;
@@ -128,7 +84,7 @@ void append_json_string(std::string& out, std::string_view text) {
         continue;
       }
       out.append(text.data() + run_start, i - run_start);
-      out += kReplacement;
+      out += kUtf8Replacement;
       i += sequence.length;
     } else {
       out.append(text.data() + run_start, i - run_start);
