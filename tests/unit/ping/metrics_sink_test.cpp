@@ -214,14 +214,19 @@ TEST(MetricsSink, ConcurrentReaderSeesGrowingConsistentSnapshots) {
   constexpr int kMaxSnapshots = 1'000'000;  // bounds the reader if the writer were stuck
   MetricsSink sink = two_targets();
   std::atomic<bool> done{false};
+  std::atomic<bool> reading{false};
   std::thread writer([&] {
+    // The writer starts once the reader is reading, so that they overlap (a writer done
+    // before the reader's first look would make the test pass without testing anything).
+    while (!reading.load(std::memory_order_acquire)) std::this_thread::yield();
     for (std::uint32_t i = 0; i < kEvents; ++i) apply_event(sink, 1, i);
     done.store(true, std::memory_order_release);
   });
   TargetSnapshot previous = sink.snapshot(1);
+  reading.store(true, std::memory_order_release);
   TargetSnapshot now;
   int taken = 0;
-  for (; taken < kMaxSnapshots && !done.load(std::memory_order_acquire); ++taken) {
+  for (; taken < kMaxSnapshots && (taken == 0 || !done.load(std::memory_order_acquire)); ++taken) {
     sink.snapshot_into(1, now);
     expect_not_below(previous, now);
     expect_consistent(now);
