@@ -9,10 +9,11 @@
 #include <optional>
 #include <utility>
 
+#include "ping/cli/message_quote.h"
+
 namespace bp {
 namespace {
 
-constexpr std::size_t kMaxQuotedBytes = 128;
 constexpr std::size_t kMaxNameLength = 253;
 constexpr std::size_t kMaxLabelLength = 63;
 constexpr std::size_t kMaxZoneLength = 15;  // IFNAMSIZ - 1, and longer than any index
@@ -29,35 +30,7 @@ bool all_chars(std::string_view text, bool (*predicate)(char)) {
   return std::all_of(text.begin(), text.end(), predicate);
 }
 
-void append_hex_byte(std::string& out, char c) {
-  constexpr std::string_view kHex = "0123456789abcdef";
-  const auto byte = static_cast<unsigned char>(c);
-  out += "\\x";
-  out += kHex[byte >> 4];
-  out += kHex[byte & 0x0F];
-}
-
-// Escaped so that no byte of the file can end the error line, fake a quote or reach the
-// terminal as a control sequence.
-std::string escaped(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '\\' || c == '\'') {
-      out += '\\';
-      out += c;
-    } else if (is_printable_ascii(c)) {
-      out += c;
-    } else {
-      append_hex_byte(out, c);
-    }
-  }
-  return out;
-}
-
-std::string quoted(std::string_view text) {
-  const bool cut = text.size() > kMaxQuotedBytes;
-  return "'" + escaped(text.substr(0, kMaxQuotedBytes)) + (cut ? "'..." : "'");
-}
+std::string quoted(std::string_view text) { return quoted_for_message(text); }
 
 std::string_view trimmed(std::string_view text) {
   while (!text.empty() && is_blank(text.front())) text.remove_prefix(1);
@@ -369,7 +342,7 @@ std::string targets_file_display_name(std::string_view path) {
     if (is_printable_ascii(c)) {
       out += c;
     } else {
-      append_hex_byte(out, c);
+      append_hex_escape(out, c);
     }
   }
   return out;

@@ -6,6 +6,8 @@
 #include <numeric>
 #include <system_error>
 
+#include "ping/cli/message_quote.h"
+
 namespace bp {
 namespace {
 
@@ -24,7 +26,7 @@ constexpr double kDefaultBounds[] = {
     0.025,    0.05,    0.1,    0.25,    0.5,    1,     2.5,    5,     10,
 };
 
-std::string quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }
+std::string quoted(std::string_view text) { return quoted_for_message(text); }
 
 std::string number_text(double value) {
   char buffer[32];

@@ -72,18 +72,19 @@ TEST(ParseRttBuckets, AcceptsACommaSeparatedList) {
 TEST(ParseRttBuckets, ErrorsNameTheElement) {
   EXPECT_EQ(error_of(""), "no buckets");
   EXPECT_EQ(error_of("  "), "no buckets");
-  EXPECT_EQ(error_of("abc"), "bucket \"abc\" is not a number");
-  EXPECT_EQ(error_of("0.1,,0.2"), "bucket \"\" is not a number");
-  EXPECT_EQ(error_of("0.1,"), "bucket \"\" is not a number");
-  EXPECT_EQ(error_of("1.5s"), "bucket \"1.5s\" is not a number");
-  EXPECT_EQ(error_of("0x10"), "bucket \"0x10\" is not a number");
-  EXPECT_EQ(error_of("nan"), "bucket \"nan\" is not a number");
-  EXPECT_EQ(error_of("inf"), "bucket \"inf\" is not finite");
-  EXPECT_EQ(error_of("1e999"), "bucket \"1e999\" is out of range");
-  EXPECT_EQ(error_of("0"), "bucket \"0\" is not positive");
-  EXPECT_EQ(error_of("-1"), "bucket \"-1\" is not positive");
-  EXPECT_EQ(error_of("0.002,0.001"), "bucket \"0.001\" is not above the one before it (0.002)");
-  EXPECT_EQ(error_of("0.1,0.1"), "bucket \"0.1\" is not above the one before it (0.1)");
+  EXPECT_EQ(error_of("abc"), "bucket 'abc' is not a number");
+  EXPECT_EQ(error_of("0.1\n\x1b[2J'"), "bucket '0.1\\x0a\\x1b[2J\\'' is not a number") << "one printable line";
+  EXPECT_EQ(error_of("0.1,,0.2"), "bucket '' is not a number");
+  EXPECT_EQ(error_of("0.1,"), "bucket '' is not a number");
+  EXPECT_EQ(error_of("1.5s"), "bucket '1.5s' is not a number");
+  EXPECT_EQ(error_of("0x10"), "bucket '0x10' is not a number");
+  EXPECT_EQ(error_of("nan"), "bucket 'nan' is not a number");
+  EXPECT_EQ(error_of("inf"), "bucket 'inf' is not finite");
+  EXPECT_EQ(error_of("1e999"), "bucket '1e999' is out of range");
+  EXPECT_EQ(error_of("0"), "bucket '0' is not positive");
+  EXPECT_EQ(error_of("-1"), "bucket '-1' is not positive");
+  EXPECT_EQ(error_of("0.002,0.001"), "bucket '0.001' is not above the one before it (0.002)");
+  EXPECT_EQ(error_of("0.1,0.1"), "bucket '0.1' is not above the one before it (0.1)");
 }
 
 TEST(ParseRttBuckets, AtMost64Buckets) {
@@ -96,7 +97,7 @@ TEST(ParseRttBuckets, AtMost64Buckets) {
 
 TEST(RttBuckets, MakeChecksLikeTheParser) {
   EXPECT_EQ(RttBuckets::make({}).error(), "no buckets");
-  EXPECT_EQ(RttBuckets::make({1, 0.5}).error(), "bucket \"0.5\" is not above the one before it (1)");
+  EXPECT_EQ(RttBuckets::make({1, 0.5}).error(), "bucket '0.5' is not above the one before it (1)");
   EXPECT_TRUE(RttBuckets::make({0.5, 1}));
 }
 
