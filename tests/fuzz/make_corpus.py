@@ -188,7 +188,7 @@ def targets_file_seeds():
         "two_hosts_on_a_line": "ok.example\na b # two\n",
         "bad_name": "ok\nbad_name!\n",
         "brackets_and_port": "[2001:db8::1]\nexample.com:80\n",
-        "ipv4_forms": "198.18.0.7\n127.1\n198.018.0.1\n0x7f.0.0.1\n",
+        "ipv4_forms": "198.18.0.7\n127.1\n198.18.0.01\n0x7f.0.0.1\n",
         "long_labels": "x." + "a" * 64 + ".example\n" + "b" * 63 + "." + "c" * 190 + "\n",
         "utf8_comment_and_idn": "# Zürich ✓\nxn--bcher-kva.example\nbücher.example\n",
         "control_and_quotes": "'host'\n\"x\"\na\x1b[31m\n",

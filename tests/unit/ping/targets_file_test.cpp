@@ -322,12 +322,12 @@ TEST(TargetsFile, InvalidIpv4Address) {
   EXPECT_EQ(error_of("198.18.0.256\n"), "targets.txt:1: invalid IPv4 address: '198.18.0.256'" + why);
   EXPECT_EQ(error_of("1.2.3\n"), "targets.txt:1: invalid IPv4 address: '1.2.3'" + why);
   EXPECT_EQ(error_of("127.1\n"), "targets.txt:1: invalid IPv4 address: '127.1'" + why);
-  EXPECT_EQ(error_of("1.2.3.4.5\n"), "targets.txt:1: invalid IPv4 address: '1.2.3.4.5'" + why);
-  EXPECT_EQ(error_of("198.018.0.1\n"), "targets.txt:1: invalid IPv4 address: '198.018.0.1'" + why);
+  EXPECT_EQ(error_of("198.18.0.4.5\n"), "targets.txt:1: invalid IPv4 address: '198.18.0.4.5'" + why);
+  EXPECT_EQ(error_of("198.18.00.1\n"), "targets.txt:1: invalid IPv4 address: '198.18.00.1'" + why);
   EXPECT_EQ(error_of("0x7f.0.0.1\n"), "targets.txt:1: invalid IPv4 address: '0x7f.0.0.1'" + why);
   EXPECT_EQ(error_of("0x7F000001\n"), "targets.txt:1: invalid IPv4 address: '0x7F000001'" + why);
   EXPECT_EQ(error_of("2130706433\n"), "targets.txt:1: invalid IPv4 address: '2130706433'" + why);
-  EXPECT_EQ(error_of("1.2.3.4.\n"), "targets.txt:1: invalid IPv4 address: '1.2.3.4.'" + why);
+  EXPECT_EQ(error_of("198.18.0.4.\n"), "targets.txt:1: invalid IPv4 address: '198.18.0.4.'" + why);
 }
 
 TEST(TargetsFile, InvalidHostNameCharacters) {
