@@ -116,6 +116,8 @@ class ProbeEngine {
   // or signals can change anything.
   std::optional<MonoTime> next_wakeup(MonoTime now) const;
   bool finished(MonoTime now) const { return schedule_.finished(now, pending_); }
+  // Sends nothing more; finished() once every probe in flight is answered or lost (a reload).
+  void stop_sending() { schedule_.stop_sending(); }
   // Reports every probe still pending lost, then every target done (call once, at the end).
   void finish(ProbeEvents& events);
 

@@ -22,7 +22,7 @@ std::optional<MonoTime> SpreadSchedule::deadline() const {
 }
 
 std::optional<ProbeSlot> SpreadSchedule::next(MonoTime now) const {
-  if (policy_.count != 0 && cursor_.round >= policy_.count) return std::nullopt;
+  if (stopped_ || (policy_.count != 0 && cursor_.round >= policy_.count)) return std::nullopt;
   const auto end = deadline();
   if (end && (now >= *end || due(cursor_) >= *end)) return std::nullopt;
   return cursor_;
@@ -42,7 +42,7 @@ void SpreadSchedule::advance() {
 
 bool SpreadSchedule::finished(MonoTime now, std::uint64_t pending) const {
   if (const auto end = deadline(); end && now >= *end) return true;
-  if (policy_.count == 0) return false;
+  if (policy_.count == 0 && !stopped_) return false;
   return !sending(now) && pending == 0;
 }
 

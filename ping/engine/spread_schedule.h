@@ -22,6 +22,8 @@
 //     every probe answered, or lost after waiting -W (the caller reports `pending`).
 //   - -w D: sending stops at start + D, and the run ends then, pending or not.
 //   - neither: the run goes on until a signal.
+//   - stop_sending() (the exporter's reload): no probe is sent after it, and the run ends when
+//     nothing is pending, as with -c.
 //   - -W 0 ("wait forever"): with -c and no -w, the run ends when every probe is answered.
 
 #include <cstddef>
@@ -59,6 +61,8 @@ class SpreadSchedule {
   std::optional<MonoTime> next_due(MonoTime now) const;
   // The next probe (next()) was sent or failed: move on.
   void advance();
+  // From now on nothing more is sent; the probes in flight still get their replies or -W.
+  void stop_sending() { stopped_ = true; }
 
   // Probes sent to `target` so far (rounds it has had).
   std::uint64_t sent_to(std::size_t target) const {
@@ -79,6 +83,7 @@ class SpreadSchedule {
   SpreadPolicy policy_;
   MonoTime start_;
   ProbeSlot cursor_;
+  bool stopped_ = false;
 };
 
 }  // namespace bp

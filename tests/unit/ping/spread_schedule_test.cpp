@@ -171,6 +171,26 @@ TEST(SpreadSchedule, CountEndsSendingAfterItsLastRound) {
   EXPECT_FALSE(s.deadline());
 }
 
+TEST(SpreadSchedule, StopSendingEndsTheRunOnceNothingIsPending) {
+  SpreadSchedule s(policy(4, seconds(1)), kStart);  // no count, no deadline: runs until stopped
+  EXPECT_EQ(send_due(s, kStart + milliseconds(1500)), 7u);  // 0 .. 1.5 s every 250 ms
+  EXPECT_FALSE(s.finished(kStart + hours(10), 0));
+  s.stop_sending();
+  EXPECT_FALSE(s.next(kStart + milliseconds(1500)));
+  EXPECT_FALSE(s.next_due(kStart + milliseconds(1500)));
+  EXPECT_EQ(send_due(s, kStart + hours(10)), 0u);  // probes due later are never sent
+  EXPECT_EQ(s.cursor(), (ProbeSlot{1, 3}));
+  EXPECT_FALSE(s.finished(kStart + milliseconds(1500), 2));  // two still in flight
+  EXPECT_TRUE(s.finished(kStart + milliseconds(1500), 0));
+}
+
+TEST(SpreadSchedule, StopSendingBeforeTheFirstProbeSendsNothing) {
+  SpreadSchedule s(policy(3, seconds(1), 5), kStart);
+  s.stop_sending();
+  EXPECT_EQ(send_due(s, kStart + hours(1)), 0u);
+  EXPECT_TRUE(s.finished(kStart, 0));
+}
+
 TEST(SpreadSchedule, DeadlineSendsNothingAtOrAfterIt) {
   const Duration d = milliseconds(2500);
   SpreadSchedule s(policy(4, seconds(1), 0, d), kStart);
