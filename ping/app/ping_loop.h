@@ -70,6 +70,7 @@ struct LoopResult {
   int exit_code = 0;                            // iputils' 0/1, or the observer's code
   std::optional<CaughtSignal> stop_signal;  // SIGINT/SIGTERM that ended the run
   bool output_closed = false;  // the reader of our output went away, and the observer ended the run
+  bool reload = false;         // SIGHUP (the exporter): the probes in flight are settled, no summary
 };
 
 // The first line's contents (the loop prints it first; set-up also prints it before an error

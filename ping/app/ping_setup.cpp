@@ -157,6 +157,19 @@ Expected<IcmpSocket, EarlyExit> open_socket(const Options& options, const PingTa
   return std::move(*socket);
 }
 
+// The exporter's reloads may bring targets of the family that the file does not have yet, and
+// once the capabilities are dropped no socket can be opened: so it opens that family's socket
+// too, at the start, when it can (best effort: without one, such a reload is refused).
+std::optional<IcmpSocket> other_family_for_reloads(const Options& options, const PingTarget& first,
+                                                   std::string_view program) {
+  if (options.family) return std::nullopt;  // -4 / -6: one family only, by request
+  PingTarget stand_in = first;
+  stand_in.address = IpAddress{first.address.family == Family::kIpv4 ? Family::kIpv6 : Family::kIpv4, {}};
+  auto opened = open_socket(options, stand_in, program);
+  if (!opened) return std::nullopt;
+  return std::move(*opened);
+}
+
 // One target: everything iputils checks before its first probe, in its order.
 std::optional<EarlyExit> check_single_target(const Options& options, PingTarget& target,
                                              std::string_view program) {
@@ -265,7 +278,8 @@ Expected<PingSetup, EarlyExit> prepare_ping(CommandFlavor flavor, std::string_vi
   std::vector<PingTarget>& targets = resolved.targets;
   if (targets.empty()) return Unexpected{EarlyExit{"", "", 2}};  // each failure was reported
 
-  const bool several = targets.size() > 1;
+  // The exporter runs the many-targets engine even for one target.
+  const bool several = targets.size() > 1 || options.metrics_listen.has_value();
   auto problem = several ? check_several_targets(options, targets, program)
                          : check_single_target(options, targets.front(), program);
   if (problem) return Unexpected{*problem};
@@ -277,6 +291,8 @@ Expected<PingSetup, EarlyExit> prepare_ping(CommandFlavor flavor, std::string_vi
     auto opened = open_socket(options, *first_other, program);
     if (!opened) return Unexpected{opened.error()};
     other.emplace(std::move(*opened));
+  } else if (options.metrics_listen && options.targets_file) {
+    other = other_family_for_reloads(options, targets.front(), program);
   }
   // The sockets exist: nothing later needs privilege. Under sudo, stop being root too.
   if (auto e = switch_to_invoking_user()) return Unexpected{error_exit(program, e->message())};
@@ -284,8 +300,11 @@ Expected<PingSetup, EarlyExit> prepare_ping(CommandFlavor flavor, std::string_vi
 
   // better_ping also hears about its watchdog (SIGCHLD; SIGIO when the channel breaks) and
   // job control (Ctrl-Z, fg).
+  // The exporter reads its targets again on SIGHUP.
   auto signals = flavor == CommandFlavor::kBetterPing
                      ? SignalCatcher::install({SIGINT, SIGTERM, SIGQUIT, SIGCHLD, SIGIO, SIGTSTP, SIGCONT})
+                 : options.metrics_listen
+                     ? SignalCatcher::install({SIGINT, SIGTERM, SIGQUIT, SIGHUP})
                      : SignalCatcher::install({SIGINT, SIGTERM, SIGQUIT});
   if (!signals) return Unexpected{error_exit(program, signals.error().message())};
   return PingSetup{std::move(options), std::move(targets), std::move(*socket), std::move(other),

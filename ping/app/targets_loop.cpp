@@ -124,7 +124,8 @@ class HeartbeatSink final : public ProbeEvents {
 class TargetsLoop {
  public:
   TargetsLoop(std::string_view program, const Options& options, std::span<const PingTarget> targets,
-              FamilySockets sockets, SignalCatcher& signals, PingObserver* observer);
+              FamilySockets sockets, SignalCatcher& signals, PingObserver* observer,
+              ProbeEvents* metrics);
   LoopResult run();
 
  private:
@@ -151,6 +152,7 @@ class TargetsLoop {
   FamilySockets sockets_;
   SignalCatcher& signals_;
   PingObserver* observer_;
+  ProbeEvents* metrics_;
   MonoTime now_;
   MonoTime read_at_;            // the clock after the latest batch of replies was read
   Duration wall_minus_mono_{};  // this turn's CLOCK_REALTIME - CLOCK_MONOTONIC
@@ -169,6 +171,7 @@ class TargetsLoop {
   sigset_t unblocked_{};  // the mask inside ppoll(): ours with the caught signals unblocked
   std::optional<int> exit_override_;
   std::optional<CaughtSignal> stop_signal_;
+  bool reloading_ = false;  // SIGHUP: sending stopped, waiting for the probes in flight
 };
 
 std::vector<IpAddress> named_addresses(std::span<const PingTarget> targets) {
@@ -181,13 +184,14 @@ std::vector<IpAddress> named_addresses(std::span<const PingTarget> targets) {
 
 TargetsLoop::TargetsLoop(std::string_view program, const Options& options,
                          std::span<const PingTarget> targets, FamilySockets sockets,
-                         SignalCatcher& signals, PingObserver* observer)
+                         SignalCatcher& signals, PingObserver* observer, ProbeEvents* metrics)
     : program_(program),
       options_(options),
       targets_(targets),
       sockets_(sockets),
       signals_(signals),
       observer_(observer),
+      metrics_(metrics),
       now_(read_monotonic_clock()),
       read_at_(now_),
       engine_(engine_config(options, sockets), addresses(targets), now_),
@@ -203,10 +207,11 @@ TargetsLoop::TargetsLoop(std::string_view program, const Options& options,
   wire_sinks();
 }
 
-// The engine's events go to the statistics and JSON first (the JSON reads the statistics),
-// then to the text (none with --json), then to better_ping's heartbeat.
+// The engine's events go to the exporter's metrics, the statistics and JSON (the JSON reads
+// the statistics), then to the text (none with --json), then to better_ping's heartbeat.
 void TargetsLoop::wire_sinks() {
   std::vector<ProbeEvents*> sinks;
+  if (metrics_ != nullptr) sinks.push_back(metrics_);
   if (outputs_.active()) sinks.push_back(&outputs_.events());
   if (!outputs_.json()) sinks.push_back(&sink_);
   if (observer_ != nullptr) {
@@ -263,7 +268,7 @@ LoopResult TargetsLoop::run() {
     output_.flush();
   }
   engine_.finish(*events_);
-  if (!output_closed()) {
+  if (!output_closed() && !reloading_) {
     const MonoTime end = read_monotonic_clock();
     if (outputs_.json()) {
       outputs_.summaries(end, [this](std::size_t i) { return summary_of(i); });
@@ -278,6 +283,7 @@ LoopResult TargetsLoop::run() {
   result.exit_code = exit_override_.value_or(engine_.exit_status());
   result.stop_signal = stop_signal_;
   result.output_closed = output_closed();
+  result.reload = reloading_ && !stop_signal_ && !exit_override_;
   return result;
 }
 
@@ -401,6 +407,11 @@ bool TargetsLoop::handle_signals() {
       stop_signal_ = *info;
       return true;
     }
+    if (sig == SIGHUP) {  // only the exporter catches it
+      engine_.stop_sending();
+      reloading_ = true;
+      continue;
+    }
     if (sig == SIGQUIT && outputs_.json()) {
       outputs_.status(read_monotonic_clock(), [this](std::size_t i) { return summary_of(i); });
     } else if (sig == SIGQUIT) {
@@ -441,8 +452,8 @@ bool TargetsLoop::output_closed() const {
 
 LoopResult run_targets_loop(std::string_view program, const Options& options,
                             std::span<const PingTarget> targets, FamilySockets sockets,
-                            SignalCatcher& signals, PingObserver* observer) {
-  TargetsLoop loop(program, options, targets, sockets, signals, observer);
+                            SignalCatcher& signals, PingObserver* observer, ProbeEvents* metrics) {
+  TargetsLoop loop(program, options, targets, sockets, signals, observer, metrics);
   return loop.run();
 }
 

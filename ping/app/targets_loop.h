@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "ping/app/ping_loop.h"
+#include "ping/engine/probe_events.h"
 
 namespace bp {
 
@@ -32,8 +33,12 @@ struct FamilySockets {
 
 // Runs several targets until the schedule ends, a stop signal arrives, or the observer ends the
 // run; prints the headers first (not with -q) and each target's summary last.
+// `metrics` (the exporter's sink) gets every engine event too. When the signal set holds SIGHUP,
+// SIGHUP stops the sending, and the run ends once every probe in flight is answered or lost,
+// without summaries, with LoopResult::reload set (the exporter then reads its targets again).
 LoopResult run_targets_loop(std::string_view program, const Options& options,
                             std::span<const PingTarget> targets, FamilySockets sockets,
-                            SignalCatcher& signals, PingObserver* observer);
+                            SignalCatcher& signals, PingObserver* observer,
+                            ProbeEvents* metrics = nullptr);
 
 }  // namespace bp

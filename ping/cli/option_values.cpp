@@ -1,5 +1,8 @@
 #include "ping/cli/option_values.h"
 
+#include "ping/cli/listen_address.h"
+#include "ping/cli/message_quote.h"
+
 #include "shared/decimal_seconds.h"
 #include "shared/seconds_text.h"
 #include "shared/watchdog_command.h"
@@ -226,6 +229,30 @@ Expected<InterfaceOrSource, std::string> parse_interface_option(std::string_view
     result.device = std::string(text);
   }
   return result;
+}
+
+Expected<MetricNames, std::string> parse_metric_names_option(std::string_view text) {
+  if (text == "better_ping") return MetricNames::kBetterPing;
+  if (text == "smokeping") return MetricNames::kSmokeping;
+  return Unexpected{"--metrics-names: " + quoted_for_message(text) + " is not better_ping or smokeping"};
+}
+
+std::optional<std::string> metrics_problem(const Options& o) {
+  if (!o.metrics_listen) {
+    if (o.metrics_allow_remote) return "--metrics-allow-remote needs --metrics-listen";
+    if (o.metrics_names != MetricNames::kBetterPing) return "--metrics-names needs --metrics-listen";
+    if (o.metrics_buckets) return "--metrics-buckets needs --metrics-listen";
+    return std::nullopt;
+  }
+  if (!o.metrics_allow_remote && !is_loopback(o.metrics_listen->address)) {
+    return "--metrics-listen " + listen_address_text(*o.metrics_listen) +
+           " is not a loopback address: add --metrics-allow-remote to serve the metrics there";
+  }
+  if (o.linger == std::chrono::nanoseconds{0}) {
+    return "-W 0 cannot be used with --metrics-listen: lost probes are counted after -W";
+  }
+  if (o.flood) return "-f cannot be used with --metrics-listen";
+  return std::nullopt;
 }
 
 }  // namespace bp

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,6 +45,17 @@ Expected<std::chrono::nanoseconds, std::string> parse_watchdog_timeout_option(st
 // "--summary-every: TEXT is less than 0.1 seconds" (negative numbers included),
 // "--summary-every: TEXT is more than 3600 seconds".
 Expected<std::chrono::nanoseconds, std::string> parse_summary_every_option(std::string_view text);
+
+// --metrics-names: "better_ping" or "smokeping". Error:
+// "--metrics-names: 'TEXT' is not better_ping or smokeping".
+Expected<MetricNames, std::string> parse_metric_names_option(std::string_view text);
+
+// The exporter options' combinations (checked once the whole command line is read): the
+// message of the first problem, or nothing. --metrics-allow-remote, --metrics-names and
+// --metrics-buckets need --metrics-listen; its address must be loopback unless
+// --metrics-allow-remote; -W 0 is refused with it (a silent target's probes must time out to
+// be counted, and a reload waits for the probes in flight).
+std::optional<std::string> metrics_problem(const Options& options);
 
 // -Q: decimal or 0x-prefixed hex, 0..255. Errors: "bad TOS value: TEXT",
 // "the decimal value of TOS bits must be in range 0-255: N".

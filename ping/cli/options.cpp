@@ -220,12 +220,18 @@ class CommandLineParser {
   std::vector<std::string_view> long_option_names() const {
     std::vector<std::string_view> names{"help", "version", "targets", "json", "stats",
                                         "summary-every"};
-    if (flavor_ == CommandFlavor::kBetterPing) names.push_back("watchdog-timeout");
+    if (flavor_ == CommandFlavor::kBetterPing) {
+      names.push_back("watchdog-timeout");
+    } else {
+      names.insert(names.end(), {"metrics-listen", "metrics-allow-remote", "metrics-names",
+                                 "metrics-buckets"});
+    }
     return names;
   }
 
   static bool takes_value(std::string_view name) {
-    return name == "targets" || name == "summary-every" || name == "watchdog-timeout";
+    return name == "targets" || name == "summary-every" || name == "watchdog-timeout" ||
+           name == "metrics-listen" || name == "metrics-names" || name == "metrics-buckets";
   }
 
   // getopt_long: an exact name, else every name that `name` abbreviates (one: unambiguous).
@@ -262,6 +268,7 @@ class CommandLineParser {
     if (name == "help") return EarlyExit{usage_text(flavor_, program_), "", 0};
     if (name == "json") options_.json = true;
     if (name == "stats") options_.stats = true;
+    if (name == "metrics-allow-remote") options_.metrics_allow_remote = true;
     if (name == "version") version_requested_ = true;
     return std::nullopt;
   }
@@ -271,6 +278,18 @@ class CommandLineParser {
     if (name == "summary-every") {
       return store(parse_summary_every_option(value),
                    [&](nanoseconds v) { options_.summary_every = v; });
+    }
+    if (name == "metrics-listen") {
+      return store(parse_listen_address(value), [&](ListenAddress v) { options_.metrics_listen = v; });
+    }
+    if (name == "metrics-names") {
+      return store(parse_metric_names_option(value), [&](MetricNames v) { options_.metrics_names = v; });
+    }
+    if (name == "metrics-buckets") {
+      auto buckets = parse_rtt_buckets(value);
+      if (!buckets) return error_exit(program_, "--metrics-buckets: " + buckets.error());
+      options_.metrics_buckets = std::move(*buckets);
+      return std::nullopt;
     }
     return store(parse_watchdog_timeout_option(value),
                  [&](nanoseconds v) { options_.watchdog_timeout = v; });
@@ -295,6 +314,9 @@ class CommandLineParser {
           program_, "--watchdog-timeout " + format_seconds(options_.watchdog_timeout) +
                         " s is not longer than the interval of " + format_seconds(options_.interval) +
                         " s between requests (-i): the watchdog would stop it before the next reply")};
+    }
+    if (std::optional<std::string> problem = metrics_problem(options_)) {
+      return Unexpected{error_exit(program_, *problem)};
     }
     const auto interval_ms = std::chrono::duration_cast<milliseconds>(options_.interval).count();
     if (interval_ms >= INT_MAX / options_.preload) {

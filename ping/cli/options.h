@@ -24,6 +24,9 @@
 #include <string_view>
 #include <vector>
 
+#include "ping/cli/listen_address.h"
+#include "ping/metrics/metric_names.h"
+#include "ping/metrics/rtt_histogram.h"
 #include "ping/packet/ip_address.h"
 #include "ping/packet/payload.h"
 #include "shared/expected.h"
@@ -117,6 +120,14 @@ struct Options {
   // per target, counted over that interval only (not since the start): text on stderr in
   // fping's -Q shape, or an "interval" JSON line. None: no interval summaries.
   std::optional<std::chrono::nanoseconds> summary_every;
+  // Issue 14's Prometheus exporter (ping only: better_ping does not know these options).
+  // --metrics-listen ADDR:PORT serves /metrics there and runs until stopped (-c and -w still
+  // end it when given); a non-loopback ADDR needs --metrics-allow-remote. The other three
+  // need --metrics-listen.
+  std::optional<ListenAddress> metrics_listen;
+  bool metrics_allow_remote = false;
+  MetricNames metrics_names = MetricNames::kBetterPing;  // --metrics-names better_ping|smokeping
+  std::optional<RttBuckets> metrics_buckets;             // --metrics-buckets LIST; none: default
 };
 
 // The command line asks to stop before pinging: print stdout_text to stdout and stderr_text to

@@ -76,6 +76,19 @@ constexpr std::string_view kWatchdogOption =
     "                     stop when no reply came for this long (default 10,\n"
     "                     fractions allowed, at most 3600; longer than the interval)\n";
 
+// ping only: the Prometheus exporter (issue 14, docs/PROMETHEUS.md).
+constexpr std::string_view kMetricsOptions =
+    "  --metrics-listen <address>:<port>\n"
+    "                     serve Prometheus metrics at http://<address>:<port>/metrics\n"
+    "                     (127.0.0.1:9374, [::1]:9374; port 0: any free port) and run\n"
+    "                     until stopped; SIGHUP reads the --targets file again\n"
+    "  --metrics-allow-remote\n"
+    "                     allow a --metrics-listen address that is not loopback\n"
+    "  --metrics-names <better_ping|smokeping>\n"
+    "                     metric names: ours (default) or smokeping_prober's\n"
+    "  --metrics-buckets <seconds,...>\n"
+    "                     the RTT histogram's upper bounds (default 25 us to 10 s)\n";
+
 static_assert(kMinSummaryEvery == std::chrono::milliseconds(100) &&
                   kMaxSummaryEvery == std::chrono::seconds(3600),
               "the text above says 0.1 to 3600");
@@ -121,7 +134,7 @@ std::string usage_text(CommandFlavor flavor, std::string_view program) {
     text += form;
   }
   text += kOptions;
-  if (flavor == CommandFlavor::kBetterPing) text += kWatchdogOption;
+  text += flavor == CommandFlavor::kBetterPing ? kWatchdogOption : kMetricsOptions;
   text += kSeveralTargets;
   if (flavor == CommandFlavor::kBetterPing) text += kWatchdogSeveralTargets;
   text += kExitStatus;

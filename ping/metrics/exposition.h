@@ -47,6 +47,7 @@
 #include <string_view>
 
 #include "ping/metrics/exposition_text.h"
+#include "ping/metrics/metric_names.h"
 #include "ping/metrics/metrics_sink.h"
 #include "ping/packet/ip_address.h"
 
@@ -55,8 +56,6 @@ namespace bp {
 inline constexpr std::string_view kPrometheusTextContentType = "text/plain; version=0.0.4; charset=utf-8";
 inline constexpr std::string_view kOpenMetricsContentType =
     "application/openmetrics-text; version=1.0.0; charset=utf-8";
-
-enum class MetricNames { kBetterPing, kSmokeping };
 
 // What a target is called in the labels.
 struct TargetLabels {

@@ -112,4 +112,28 @@ ExporterSnapshot MetricsSink::exporter_snapshot() const {
   return {read(send_errors_), scrape_errors_.load(std::memory_order_relaxed)};
 }
 
+// Causes before effects, the reverse of snapshot_into(), so that a reader never sees more
+// replies than requests even here (the exporter restores before it publishes the sink anyway).
+void MetricsSink::restore(std::size_t target, const TargetSnapshot& from) {
+  Counters& c = counters_[target];
+  c.requests.store(from.requests, std::memory_order_release);
+  c.timeouts.store(from.timeouts, std::memory_order_release);
+  for (std::size_t i = 0; i < kIcmpErrorKinds; ++i) c.icmp_errors[i].store(from.icmp_errors[i], std::memory_order_release);
+  for (std::size_t i = 0; i < kCorruptReasons; ++i) c.corrupt[i].store(from.corrupt[i], std::memory_order_release);
+  c.duplicates.store(from.duplicates, std::memory_order_release);
+  c.replies.store(from.replies, std::memory_order_release);
+  c.rtt_sum_ns.store(from.rtt.sum_ns, std::memory_order_release);
+  Counter* buckets = buckets_of(target);
+  for (std::size_t i = 0; i < buckets_.bucket_count() && i < from.rtt.counts.size(); ++i) {
+    buckets[i].store(from.rtt.counts[i], std::memory_order_release);
+  }
+  c.ttl_plus_one.store(from.last_ttl ? static_cast<std::uint16_t>(*from.last_ttl + 1) : 0,
+                       std::memory_order_release);
+}
+
+void MetricsSink::restore_exporter(const ExporterSnapshot& from) {
+  send_errors_.store(from.send_errors, std::memory_order_release);
+  scrape_errors_.fetch_add(from.scrape_errors, std::memory_order_relaxed);
+}
+
 }  // namespace bp

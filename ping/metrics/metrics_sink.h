@@ -103,6 +103,12 @@ class MetricsSink final : public ProbeEvents {
   void snapshot_into(std::size_t target, TargetSnapshot& out) const;
   ExporterSnapshot exporter_snapshot() const;
 
+  // A reload (SIGHUP) keeps an unchanged target's figures: the new sink takes them from the
+  // old one's snapshot. The writer's side, before any reader has the new sink; `from` must
+  // come from a sink with the same buckets.
+  void restore(std::size_t target, const TargetSnapshot& from);
+  void restore_exporter(const ExporterSnapshot& from);
+
   using Counter = std::atomic<std::uint64_t>;
   // One target's counters (the buckets live apart, in one array for all targets).
   struct Counters {

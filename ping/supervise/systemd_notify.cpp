@@ -33,6 +33,7 @@ void SystemdNotifier::ready(const std::string& status) const { send("READY=1\nST
 void SystemdNotifier::status(const std::string& status) const { send("STATUS=" + status); }
 
 void SystemdNotifier::keepalive() const { send("WATCHDOG=1"); }
+void SystemdNotifier::reloading() const { send("RELOADING=1"); }
 
 void SystemdNotifier::stopping() const { send("STOPPING=1"); }
 

@@ -28,6 +28,7 @@ class SystemdNotifier {
   void status(const std::string& status) const;
   void keepalive() const;
   void stopping() const;
+  void reloading() const;  // RELOADING=1; ready() again when done
 
  private:
   using NotifyFn = int (*)(int, const char*);

@@ -1,0 +1,109 @@
+#include "ping/exporter/exporter_run.h"
+
+#include <sys/socket.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ping/app/target_list.h"
+#include "ping/app/targets_loop.h"
+#include "ping/exporter/exporter_observer.h"
+#include "ping/exporter/metrics_server.h"
+#include "ping/net/socket_address.h"
+
+namespace bp {
+namespace {
+
+void print_line(std::string_view program, const std::string& text) {
+  std::fprintf(stderr, "%.*s: %s\n", static_cast<int>(program.size()), program.data(), text.c_str());
+  std::fflush(stderr);
+}
+
+std::shared_ptr<TargetMetrics> metrics_for(const std::vector<PingTarget>& targets, const Options& o) {
+  std::vector<TargetLabels> labels;
+  labels.reserve(targets.size());
+  for (const PingTarget& t : targets) labels.push_back({t.name, address_text(t.address), t.address.family});
+  return std::make_shared<TargetMetrics>(std::move(labels),
+                                         o.metrics_buckets.value_or(RttBuckets::default_buckets()));
+}
+
+FamilySockets sockets_of(PingSetup& setup) {
+  FamilySockets sockets;
+  for (IcmpSocket* s : {&setup.socket, setup.other_socket ? &*setup.other_socket : nullptr}) {
+    if (s != nullptr) (s->family() == AF_INET6 ? sockets.ipv6 : sockets.ipv4) = s;
+  }
+  return sockets;
+}
+
+// The targets again, for a reload; nothing (reported) when the old list must stay.
+std::optional<std::vector<PingTarget>> read_targets_again(std::string_view program, const Options& o,
+                                                          FamilySockets sockets) {
+  auto hosts = gather_hosts(o, program);
+  if (!hosts) {
+    std::fputs(hosts.error().stderr_text.c_str(), stderr);
+    print_line(program, "reload failed: the targets are unchanged");
+    return std::nullopt;
+  }
+  ResolvedTargets resolved = resolve_hosts(*hosts, o, program);
+  if (resolved.targets.empty()) {
+    print_line(program, "reload failed: no target resolved; the targets are unchanged");
+    return std::nullopt;
+  }
+  for (const PingTarget& t : resolved.targets) {
+    if (sockets.of(t.address.family) == nullptr) {
+      print_line(program, "reload failed: " + t.name + " is " +
+                              (t.address.family == Family::kIpv6 ? "IPv6" : "IPv4") +
+                              ", and no socket of that family was opened at the start (restart "
+                              "to add one); the targets are unchanged");
+      return std::nullopt;
+    }
+  }
+  return std::move(resolved.targets);
+}
+
+std::string status_text(const std::vector<PingTarget>& targets, const MetricsServer& server) {
+  return std::to_string(targets.size()) + (targets.size() == 1 ? " target" : " targets") +
+         ", metrics at http://" + listen_address_text(server.address()) + "/metrics";
+}
+
+}  // namespace
+
+int run_exporter(std::string_view program, PingSetup& setup) {
+  const Options& o = setup.options;
+  auto server = MetricsServer::start(*o.metrics_listen, o.metrics_names);
+  if (!server) {
+    print_line(program, server.error());
+    return 2;
+  }
+  print_line(program, "metrics at http://" + listen_address_text((*server)->address()) + "/metrics");
+  const FamilySockets sockets = sockets_of(setup);
+  std::vector<PingTarget> targets = setup.targets;
+  std::shared_ptr<TargetMetrics> metrics = metrics_for(targets, o);
+  (*server)->publish(metrics);
+  ExporterObserver observer(SystemdNotifier::from_environment());
+  observer.ready(status_text(targets, **server));
+  for (;;) {
+    const LoopResult result =
+        run_targets_loop(program, o, targets, sockets, setup.signals, &observer, &metrics->sink());
+    if (!result.reload) {
+      observer.stopping();
+      if (result.stop_signal) return 0;
+      return setup.some_unresolved && result.exit_code < 2 ? 2 : result.exit_code;
+    }
+    observer.reloading();
+    if (auto fresh = read_targets_again(program, o, sockets)) {
+      targets = std::move(*fresh);
+      auto next = metrics_for(targets, o);
+      next->carry_over(*metrics);
+      metrics = std::move(next);
+      (*server)->publish(metrics);
+      print_line(program, "reloaded: " + std::to_string(targets.size()) + " targets");
+    }
+    observer.ready(status_text(targets, **server));
+  }
+}
+
+}  // namespace bp
