@@ -1,4 +1,6 @@
-// libFuzzer target: the Prometheus exposition (issue 14) and the RTT bucket-list parser.
+// libFuzzer target: the Prometheus exposition (issue 14), the RTT bucket-list parser, and the
+// two readers of a stranger's text on the exporter's side: the Accept header of a request and
+// the --metrics-listen address.
 //
 // Input: split at the first two 0x00 bytes into a bucket list, a target name and RTT bytes
 // (each 4 bytes of the rest one RTT in microseconds, little-endian).
@@ -8,6 +10,8 @@
 // named by the input, in both formats and both naming schemes: valid UTF-8; every line ends in
 // '\n' and there is no other newline (a name's newline is escaped); every quote inside a label
 // value is escaped; the histogram's +Inf bucket is its count; OpenMetrics ends with "# EOF".
+// The whole input as an Accept header gives one of the two formats; as a listen address, an
+// address and port, or one line of printable ASCII.
 
 #include <cstddef>
 #include <cstdint>
@@ -16,6 +20,8 @@
 #include <string_view>
 #include <vector>
 
+#include "ping/cli/listen_address.h"
+#include "ping/metrics/accept_format.h"
 #include "ping/metrics/exposition.h"
 #include "ping/metrics/rtt_histogram.h"
 #include "ping/output/utf8_scan.h"
@@ -98,6 +104,18 @@ void check_scrape(std::string_view name, std::string_view rtts) {
   BP_FUZZ_CHECK(snapshots[0].rtt.cumulative().back() == snapshots[0].rtt.count());
 }
 
+void check_request_texts(std::string_view input) {
+  const ExpositionFormat format = format_for_accept(input);
+  BP_FUZZ_CHECK(format == ExpositionFormat::kPrometheusText || format == ExpositionFormat::kOpenMetrics);
+  const auto listen = parse_listen_address(input);
+  if (listen) {
+    const auto again = parse_listen_address(listen_address_text(*listen));
+    BP_FUZZ_CHECK(again && *again == *listen);
+    return;
+  }
+  for (char c : listen.error()) BP_FUZZ_CHECK(c >= 0x20 && c <= 0x7e);
+}
+
 }  // namespace
 }  // namespace bp
 
@@ -111,5 +129,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view rtts = second == std::string_view::npos ? std::string_view{} : rest.substr(second + 1);
   bp::check_buckets(list);
   bp::check_scrape(name, rtts);
+  bp::check_request_texts(input);
   return 0;
 }
