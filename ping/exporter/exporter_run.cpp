@@ -78,11 +78,12 @@ int run_exporter(std::string_view program, PingSetup& setup) {
     print_line(program, server.error());
     return 2;
   }
-  print_line(program, "metrics at http://" + listen_address_text((*server)->address()) + "/metrics");
   const FamilySockets sockets = sockets_of(setup);
   std::vector<PingTarget> targets = setup.targets;
   std::shared_ptr<TargetMetrics> metrics = metrics_for(targets, o);
   (*server)->publish(metrics);
+  // Once this line is out, a scrape gets the metrics (every counter at 0), never "starting".
+  print_line(program, "metrics at http://" + listen_address_text((*server)->address()) + "/metrics");
   ExporterObserver observer(SystemdNotifier::from_environment());
   observer.ready(status_text(targets, **server));
   for (;;) {
