@@ -1,10 +1,12 @@
 # bash completion for better_ping and bping: the same options, plus --watchdog-timeout for
-# better_ping only. Install it as bash-completion/completions/better_ping and .../bping.
+# better_ping only and the exporter's --metrics-* options for bping (build/bin/ping) only.
+# Install it as bash-completion/completions/better_ping and .../bping.
 #
 # Destinations (any number of them) come from /etc/hosts (or $HOSTFILE) through compgen -A
 # hostname: completing never resolves a name, so it sends nothing over the network. Interfaces
-# for -I come from /sys/class/net; --targets takes a file name; --summary-every takes seconds
-# (nothing is offered for them).
+# for -I come from /sys/class/net; --targets takes a file name; --summary-every takes seconds,
+# --metrics-listen ADDR:PORT and --metrics-buckets a list of seconds (nothing is offered for
+# them); --metrics-names takes better_ping or smokeping.
 
 # The options of ping/cli/options.cpp: flags, and the letters that take a value.
 _better_ping_flags=(-3 -4 -6 -a -A -b -B -C -d -D -f -h -H -L -n -O -q -r -R -U -v -V)
@@ -15,6 +17,8 @@ _better_ping_timestamp=(tsonly tsandaddr tsprespec)
 _better_ping_nodeinfo=(help name ipv6 ipv6-all ipv6-compatible ipv6-global ipv6-linklocal
                        ipv6-sitelocal ipv4 ipv4-all subject-ipv6= subject-ipv4= subject-name=
                        subject-fqdn=)
+# The words --metrics-names takes (ping/cli/option_values.cpp).
+_better_ping_metric_names=(better_ping smokeping)
 
 _better_ping_interfaces() {
   local entry
@@ -32,6 +36,18 @@ _better_ping_given() {
   return 1
 }
 
+# The option whose value the current word is part of, or "": bash splits a word at ":" and
+# "=" (COMP_WORDBREAKS), so "--metrics-listen=[::1]:9" arrives as --metrics-listen = [ :: 1]
+# : 9. Steps back over the pieces joined by colons, then over a "=".
+_better_ping_value_option() {
+  local j=$COMP_CWORD
+  while ((j > 1)) && [[ ${COMP_WORDS[j - 1]} =~ ^:+$ || ${COMP_WORDS[j]} =~ ^:+$ ]]; do
+    ((j--))
+  done
+  ((j > 1)) && [[ ${COMP_WORDS[j - 1]} == = ]] && ((j--))
+  ((j > 0)) && printf '%s' "${COMP_WORDS[j - 1]}"
+}
+
 _better_ping() {
   local cur=${COMP_WORDS[COMP_CWORD]}
   local prev=
@@ -41,7 +57,11 @@ _better_ping() {
   COMPREPLY=()
 
   local long=(--help --json --stats --summary-every --targets --version)
-  [[ $program == better_ping* ]] && long+=(--watchdog-timeout)
+  if [[ $program == better_ping* ]]; then
+    long+=(--watchdog-timeout)
+  else
+    long+=(--metrics-allow-remote --metrics-buckets --metrics-listen --metrics-names)
+  fi
 
   # The value of the previous option (flags may come first: -qI, -nc). -I, -M, -N and -T
   # have values worth offering; the others take numbers or a hex pattern.
@@ -72,6 +92,22 @@ _better_ping() {
     compopt -o filenames 2>/dev/null || true
     mapfile -t COMPREPLY < <(compgen -f -- "$cur")
     return 0
+  fi
+  # bping's exporter options, in full, as --option=VALUE or abbreviated (--metrics-n): the
+  # names offered, nothing for an address or a bucket list (neither is a host).
+  if [[ $program != better_ping* ]]; then
+    local value_option
+    value_option=$(_better_ping_value_option)
+    if [[ $value_option == --metrics-n* && --metrics-names == "$value_option"* ]]; then
+      local word=$cur
+      [[ $word == = ]] && word=  # right after "--metrics-names="
+      mapfile -t COMPREPLY < <(compgen -W "${_better_ping_metric_names[*]}" -- "$word")
+      return 0
+    fi
+    if [[ $value_option == --metrics-[lb]* &&
+          (--metrics-listen == "$value_option"* || --metrics-buckets == "$value_option"*) ]]; then
+      return 0
+    fi
   fi
   if [[ $prev =~ ^-${flag_letters}[ceFilmpQsStwW]$ || $prev == = ]]; then
     return 0
