@@ -17,9 +17,11 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -794,6 +796,124 @@ TEST_F(ExporterReload, ReloadThatAddsTheOtherFamilyNeverCrashes) {
   ASSERT_FALSE(exporter.process().has_exited()) << exporter.process().err_so_far();
   EXPECT_GE(counter(exporter.scrape(), kA, "requests_total"), 2.0);
   EXPECT_EQ(exporter.stop().exit_code, 0);
+}
+
+// --- systemd ----------------------------------------------------------------------------------
+
+// A datagram socket standing in for systemd's $NOTIFY_SOCKET (a path: an abstract address would
+// belong to the test's network namespace only).
+class NotifySocket {
+ public:
+  struct Message {
+    std::string text;
+    Clock::time_point at;
+    bool has(const std::string& line) const {
+      return ("\n" + text + "\n").find("\n" + line + "\n") != std::string::npos;
+    }
+  };
+
+  NotifySocket() : path_("/tmp/bp-it-exporter-notify-" + std::to_string(::getpid()) + ".sock") {
+    ::unlink(path_.c_str());
+    fd_.reset(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    path_.copy(address.sun_path, sizeof address.sun_path - 1);
+    if (!fd_ || ::bind(fd_.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+      throw std::runtime_error("cannot bind " + path_);
+    }
+  }
+  NotifySocket(const NotifySocket&) = delete;
+  NotifySocket& operator=(const NotifySocket&) = delete;
+  ~NotifySocket() { ::unlink(path_.c_str()); }
+  const std::string& path() const { return path_; }
+
+  // Collects messages for `duration`, or until one has the line `until_line`; whether it came.
+  bool collect(milliseconds duration, const std::string& until_line = {}) {
+    const auto until = Clock::now() + duration;
+    while (Clock::now() < until) {
+      pollfd p{fd_.get(), POLLIN, 0};
+      if (::poll(&p, 1, 20) != 1) continue;
+      char buffer[4096];
+      const ssize_t n = ::recv(fd_.get(), buffer, sizeof buffer, 0);
+      if (n <= 0) continue;
+      messages_.push_back({std::string(buffer, static_cast<std::size_t>(n)), Clock::now()});
+      if (!until_line.empty() && messages_.back().has(until_line)) return true;
+    }
+    return until_line.empty();
+  }
+  const std::vector<Message>& messages() const { return messages_; }
+
+  // The longest time between two keep-alives (WATCHDOG=1) so far.
+  milliseconds longest_keepalive_gap() const {
+    std::optional<Clock::time_point> last;
+    milliseconds longest{0};
+    for (const Message& m : messages_) {
+      if (!m.has("WATCHDOG=1")) continue;
+      if (last) longest = std::max(longest, std::chrono::duration_cast<milliseconds>(m.at - *last));
+      last = m.at;
+    }
+    return longest;
+  }
+
+ private:
+  std::string path_;
+  bp::UniqueFd fd_;
+  std::vector<Message> messages_;
+};
+
+std::ostream& operator<<(std::ostream& os, const NotifySocket& s) {
+  for (const auto& m : s.messages()) os << "[" << m.text << "] ";
+  return os;
+}
+
+TEST_F(ExporterIt, SystemdReadyKeepAlivesReloadAndStopping) {
+  // 198.18.0.3 never answers: a reload waits -W (1.5 s) for its probes in flight, and the
+  // keep-alives must go on meanwhile (WatchdogSec=1s: one every 0.5 s).
+  add_host_address(HostileHost::kSecondHostV4);
+  net_->host_iptables({"-I", "INPUT", "1", "-d", HostileHost::kSecondHostV4, "-p", "icmp",
+                       "--icmp-type", "echo-request", "-j", "DROP"});
+  TargetsFile file(std::string(TestNet::kHostV4) + "\n" + HostileHost::kSecondHostV4 + "\n");
+  NotifySocket manager;
+  const std::string script = "NOTIFY_SOCKET=" + manager.path() +
+                             " WATCHDOG_USEC=1000000 WATCHDOG_PID=$$ exec '" + ping_binary() +
+                             "' -q -i 0.1 -W 1.5 --metrics-listen 127.0.0.1:0 --targets " +
+                             file.path();
+  Launch launch;
+  launch.netns = client();
+  launch.timeout = milliseconds(30000);
+  Process p = Process::start({"sh", "-c", script}, launch);
+
+  ASSERT_TRUE(manager.collect(milliseconds(5000), "READY=1")) << manager;
+  EXPECT_TRUE(manager.messages().front().has("READY=1")) << "READY first\n" << manager;
+  ASSERT_TRUE(p.wait_for_stderr([](const std::string& e) { return listening_at(e).has_value(); },
+                                milliseconds(2000)));
+  const auto at = listening_at(p.err_so_far());
+  const auto response = http_exchange({client(), at->first, at->second}, HttpRequest{}, kHttpTimeout);
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200) << "READY=1 means /metrics is served";
+
+  manager.collect(milliseconds(1200));
+  file.write(std::string(TestNet::kHostV4) + "\n");
+  p.send_signal(SIGHUP);
+  const std::size_t before_reload = manager.messages().size();
+  ASSERT_TRUE(manager.collect(milliseconds(5000), "READY=1")) << manager;
+  bool reloading = false;
+  for (std::size_t i = before_reload; i < manager.messages().size(); ++i) {
+    reloading = reloading || manager.messages()[i].has("RELOADING=1");
+  }
+  EXPECT_TRUE(reloading) << "RELOADING=1 before READY=1\n" << manager;
+  manager.collect(milliseconds(600));
+
+  std::size_t keepalives = 0;
+  for (const auto& m : manager.messages()) keepalives += m.has("WATCHDOG=1") ? 1 : 0;
+  EXPECT_GE(keepalives, 4u) << manager;
+  EXPECT_LT(manager.longest_keepalive_gap(), milliseconds(1000))
+      << "systemd would have killed it (WatchdogSec=1s)\n" << manager;
+
+  p.send_signal(SIGTERM);
+  EXPECT_TRUE(manager.collect(milliseconds(3000), "STOPPING=1")) << manager;
+  const RunResult r = p.finish();
+  EXPECT_EQ(r.exit_code, 0) << r;
 }
 
 // --- ExporterCounters: exact figures against the hostile responder ------------------------------
