@@ -58,9 +58,27 @@ Expected<int, std::string> bind_listener(const ListenAddress& listen, ListenAddr
   return fd;
 }
 
-MHD_Result queue(MHD_Connection* connection, const MetricsServer::Reply& reply) {
-  MHD_Response* response = MHD_create_response_from_buffer(
-      reply.body.size(), const_cast<char*>(reply.body.data()), MHD_RESPMEM_MUST_COPY);
+constexpr std::size_t kScrapeBlockBytes = 64 * 1024;
+
+ssize_t read_scrape(void* stream, std::uint64_t /*position*/, char* buffer, std::size_t room) {
+  const std::size_t n = static_cast<ScrapeStream*>(stream)->read(buffer, room);
+  return n == 0 ? MHD_CONTENT_READER_END_OF_STREAM : static_cast<ssize_t>(n);
+}
+
+void free_scrape(void* stream) { delete static_cast<ScrapeStream*>(stream); }
+
+MHD_Response* response_of(MetricsServer::Reply& reply) {
+  if (reply.scrape) {
+    MHD_Response* response = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, kScrapeBlockBytes, &read_scrape,
+                                                               reply.scrape.get(), &free_scrape);
+    if (response != nullptr) reply.scrape.release();  // libmicrohttpd frees it with free_scrape
+    return response;
+  }
+  return MHD_create_response_from_buffer(reply.body.size(), reply.body.data(), MHD_RESPMEM_MUST_COPY);
+}
+
+MHD_Result queue(MHD_Connection* connection, MetricsServer::Reply& reply) {
+  MHD_Response* response = response_of(reply);
   if (response == nullptr) return MHD_NO;
   MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, reply.content_type.c_str());
   if (reply.status == MHD_HTTP_METHOD_NOT_ALLOWED) MHD_add_response_header(response, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
@@ -76,8 +94,8 @@ MHD_Result on_request(void* cls, MHD_Connection* connection, const char* url, co
   // A body (POST ...) is never read: the answer is 405 at once, and the connection is closed.
   (void)upload_data_size;
   const char* accept = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
-  const MetricsServer::Reply reply = server->answer(method, url, accept);
-  if (reply.is_scrape) *request = &scrape_marker;
+  MetricsServer::Reply reply = server->answer(method, url, accept);
+  if (reply.scrape) *request = &scrape_marker;
   return queue(connection, reply);
 }
 
@@ -138,17 +156,17 @@ std::shared_ptr<TargetMetrics> MetricsServer::current() const {
 
 MetricsServer::Reply MetricsServer::answer(const std::string& method, const std::string& url,
                                            const char* accept) const {
+  constexpr std::string_view kText = "text/plain; charset=utf-8";
   const bool readable = method == MHD_HTTP_METHOD_GET || method == MHD_HTTP_METHOD_HEAD;
   const std::string path = url.substr(0, url.find('?'));
-  if (path != "/metrics" && path != "/") return {MHD_HTTP_NOT_FOUND, "text/plain; charset=utf-8", "not found\n", false};
-  if (!readable) {
-    return {MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain; charset=utf-8", "only GET and HEAD\n", false};
-  }
-  if (path == "/") return {MHD_HTTP_OK, "text/plain; charset=utf-8", std::string(kIndexPage), false};
-  const std::shared_ptr<TargetMetrics> metrics = current();
-  if (!metrics) return {MHD_HTTP_SERVICE_UNAVAILABLE, "text/plain; charset=utf-8", "starting\n", false};
+  if (path != "/metrics" && path != "/") return {MHD_HTTP_NOT_FOUND, std::string(kText), "not found\n", nullptr};
+  if (!readable) return {MHD_HTTP_METHOD_NOT_ALLOWED, std::string(kText), "only GET and HEAD\n", nullptr};
+  if (path == "/") return {MHD_HTTP_OK, std::string(kText), std::string(kIndexPage), nullptr};
+  std::shared_ptr<TargetMetrics> metrics = current();
+  if (!metrics) return {MHD_HTTP_SERVICE_UNAVAILABLE, std::string(kText), "starting\n", nullptr};
   const ExpositionFormat format = format_for_accept(accept != nullptr ? accept : "");
-  return {MHD_HTTP_OK, std::string(content_type(format)), metrics->scrape(format, names_, BP_VERSION), true};
+  return {MHD_HTTP_OK, std::string(content_type(format)), {},
+          std::make_unique<ScrapeStream>(std::move(metrics), format, names_, BP_VERSION)};
 }
 
 void MetricsServer::note_scrape_error() const {

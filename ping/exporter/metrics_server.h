@@ -9,7 +9,9 @@
 // for it (accept_format.h), else the Prometheus text format; GET / a short page; any other
 // path 404, any other method 405. Limits: 512 connections, 10 s without progress closes one
 // (idle, or a client sending a byte a second), 32 KiB of request memory each (a bigger header
-// gets 431 and the connection is closed). A /metrics response that could not be sent whole
+// gets 431 and the connection is closed). A scrape is sent as it is written (scrape_stream.h,
+// chunked), from a 64 KiB buffer per connection, so neither time to the first byte nor memory
+// grows with a response of many megabytes. A /metrics response that could not be sent whole
 // (the scraper went away) counts in better_ping_scrape_errors_total.
 //
 // The socket is bound by start() itself, before any probe, so that an address in use or not
@@ -22,6 +24,7 @@
 
 #include "ping/cli/listen_address.h"
 #include "ping/metrics/metric_names.h"
+#include "ping/metrics/scrape_stream.h"
 #include "ping/metrics/target_metrics.h"
 #include "shared/expected.h"
 
@@ -47,8 +50,8 @@ class MetricsServer {
   struct Reply {
     unsigned status;
     std::string content_type;
-    std::string body;
-    bool is_scrape;
+    std::string body;                      // a short text, or:
+    std::unique_ptr<ScrapeStream> scrape;  // the metrics, written as they are sent
   };
   Reply answer(const std::string& method, const std::string& url, const char* accept) const;
   void note_scrape_error() const;

@@ -1,5 +1,6 @@
 #include "ping/metrics/exposition.h"
 
+#include <algorithm>
 #include <cassert>
 #include <vector>
 
@@ -28,8 +29,6 @@ std::string_view type_text(MetricType type) {
 class ScrapeWriter {
  public:
   ScrapeWriter(std::string& out, ExpositionFormat format) : out_(out), format_(format) {}
-
-  ExpositionFormat format() const { return format_; }
 
   void metadata(const MetricFamily& family) {
     std::string_view name = family.name;
@@ -105,30 +104,21 @@ std::string target_label_text(const TargetLabels& labels, MetricNames names) {
   return text;
 }
 
-// What one family's lines are made from.
-struct ScrapeContext {
+// What the lines of one target in one family are made from.
+struct LineContext {
   ScrapeWriter& writer;
-  const Scrape& scrape;
-  std::vector<std::string> labels;     // per target
-  std::vector<std::string> le_labels;  // le="..." per bucket, +Inf last
+  const std::vector<std::string>& le_labels;  // le="..." per bucket, +Inf last
 };
 
-using TargetLines = void (*)(ScrapeContext&, const MetricFamily&, std::string_view labels,
+using TargetLines = void (*)(LineContext&, const MetricFamily&, std::string_view labels,
                              const TargetSnapshot&);
 
-void write_family(ScrapeContext& context, const MetricFamily& family, TargetLines lines) {
-  context.writer.metadata(family);
-  for (std::size_t i = 0; i < context.scrape.snapshots.size(); ++i) {
-    lines(context, family, context.labels[i], context.scrape.snapshots[i]);
-  }
-}
-
 template <std::uint64_t TargetSnapshot::*Field>
-void counter_lines(ScrapeContext& c, const MetricFamily& f, std::string_view labels, const TargetSnapshot& s) {
+void counter_lines(LineContext& c, const MetricFamily& f, std::string_view labels, const TargetSnapshot& s) {
   c.writer.sample(f.name, labels, {}, s.*Field);
 }
 
-void corrupt_lines(ScrapeContext& c, const MetricFamily& f, std::string_view labels, const TargetSnapshot& s) {
+void corrupt_lines(LineContext& c, const MetricFamily& f, std::string_view labels, const TargetSnapshot& s) {
   for (const CorruptReason reason : kAllCorruptReasons) {
     std::string extra;
     append_label(extra, "reason", corrupt_reason_label(reason));
@@ -136,7 +126,7 @@ void corrupt_lines(ScrapeContext& c, const MetricFamily& f, std::string_view lab
   }
 }
 
-void icmp_error_lines(ScrapeContext& c, const MetricFamily& f, std::string_view labels, const TargetSnapshot& s) {
+void icmp_error_lines(LineContext& c, const MetricFamily& f, std::string_view labels, const TargetSnapshot& s) {
   for (const IcmpErrorKind kind : kAllIcmpErrorKinds) {
     std::string extra;
     append_label(extra, "kind", icmp_error_kind_label(kind));
@@ -144,11 +134,11 @@ void icmp_error_lines(ScrapeContext& c, const MetricFamily& f, std::string_view 
   }
 }
 
-void ttl_lines(ScrapeContext& c, const MetricFamily& f, std::string_view labels, const TargetSnapshot& s) {
+void ttl_lines(LineContext& c, const MetricFamily& f, std::string_view labels, const TargetSnapshot& s) {
   if (s.last_ttl) c.writer.sample(f.name, labels, {}, *s.last_ttl);
 }
 
-void histogram_lines(ScrapeContext& c, const MetricFamily& f, std::string_view labels, const TargetSnapshot& s) {
+void histogram_lines(LineContext& c, const MetricFamily& f, std::string_view labels, const TargetSnapshot& s) {
   const std::string name(f.name);
   const std::vector<std::uint64_t> cumulative = s.rtt.cumulative();
   assert(cumulative.size() == c.le_labels.size());
@@ -170,46 +160,52 @@ std::vector<std::string> le_labels(std::span<const double> bounds, ExpositionFor
   return labels;
 }
 
-void write_better_ping_targets(ScrapeContext& c) {
-  write_family(c, {"better_ping_requests_total", MetricType::kCounter,
-                   "Echo requests sent to the target, failed sends included."},
-               counter_lines<&TargetSnapshot::requests>);
-  write_family(c, {"better_ping_replies_total", MetricType::kCounter,
-                   "Valid first echo replies from the target (no duplicate, corrupt, truncated or "
-                   "foreign ones)."},
-               counter_lines<&TargetSnapshot::replies>);
-  write_family(c, {"better_ping_rtt_seconds", MetricType::kHistogram,
-                   "Round-trip time of the valid first replies.", "seconds"},
-               histogram_lines);
-  write_family(c, {"better_ping_duplicates_total", MetricType::kCounter, "Duplicate echo replies."},
-               counter_lines<&TargetSnapshot::duplicates>);
-  write_family(c, {"better_ping_corrupt_total", MetricType::kCounter,
-                   "Echo replies with a bad checksum or a wrong payload byte, by reason."},
-               corrupt_lines);
-  write_family(c, {"better_ping_icmp_errors_total", MetricType::kCounter,
-                   "ICMP errors quoting a probe to the target, by kind."},
-               icmp_error_lines);
-  write_family(c, {"better_ping_timeouts_total", MetricType::kCounter,
-                   "Probes lost: no reply within the timeout."},
-               counter_lines<&TargetSnapshot::timeouts>);
-  write_family(c, {"better_ping_reply_ttl", MetricType::kGauge,
-                   "TTL or hop limit of the latest valid reply."},
-               ttl_lines);
-}
+// A metric family of the targets and how each target's lines are written.
+struct FamilyLines {
+  MetricFamily family;
+  TargetLines lines;
+};
 
-void write_smokeping_targets(ScrapeContext& c) {
-  write_family(c, {"smokeping_requests_total", MetricType::kCounter, "Ping requests sent."},
-               counter_lines<&TargetSnapshot::requests>);
-  write_family(c, {"smokeping_response_duration_seconds", MetricType::kHistogram,
-                   "Latency of the ping responses, as a histogram.", "seconds"},
-               histogram_lines);
-  write_family(c, {"smokeping_response_duplicates_total", MetricType::kCounter,
-                   "Duplicate response packets."},
-               counter_lines<&TargetSnapshot::duplicates>);
-  write_family(c, {"smokeping_response_ttl", MetricType::kGauge,
-                   "Time To Live of the latest response."},
-               ttl_lines);
-}
+const FamilyLines kBetterPingFamilies[] = {
+    {{"better_ping_requests_total", MetricType::kCounter,
+     "Echo requests sent to the target, failed sends included."},
+     counter_lines<&TargetSnapshot::requests>},
+    {{"better_ping_replies_total", MetricType::kCounter,
+     "Valid first echo replies from the target (no duplicate, corrupt, truncated or "
+     "foreign ones)."},
+     counter_lines<&TargetSnapshot::replies>},
+    {{"better_ping_rtt_seconds", MetricType::kHistogram,
+     "Round-trip time of the valid first replies.", "seconds"},
+     histogram_lines},
+    {{"better_ping_duplicates_total", MetricType::kCounter, "Duplicate echo replies."},
+     counter_lines<&TargetSnapshot::duplicates>},
+    {{"better_ping_corrupt_total", MetricType::kCounter,
+     "Echo replies with a bad checksum or a wrong payload byte, by reason."},
+     corrupt_lines},
+    {{"better_ping_icmp_errors_total", MetricType::kCounter,
+     "ICMP errors quoting a probe to the target, by kind."},
+     icmp_error_lines},
+    {{"better_ping_timeouts_total", MetricType::kCounter,
+     "Probes lost: no reply within the timeout."},
+     counter_lines<&TargetSnapshot::timeouts>},
+    {{"better_ping_reply_ttl", MetricType::kGauge,
+     "TTL or hop limit of the latest valid reply."},
+     ttl_lines},
+};
+
+const FamilyLines kSmokepingFamilies[] = {
+    {{"smokeping_requests_total", MetricType::kCounter, "Ping requests sent."},
+     counter_lines<&TargetSnapshot::requests>},
+    {{"smokeping_response_duration_seconds", MetricType::kHistogram,
+     "Latency of the ping responses, as a histogram.", "seconds"},
+     histogram_lines},
+    {{"smokeping_response_duplicates_total", MetricType::kCounter,
+     "Duplicate response packets."},
+     counter_lines<&TargetSnapshot::duplicates>},
+    {{"smokeping_response_ttl", MetricType::kGauge,
+     "Time To Live of the latest response."},
+     ttl_lines},
+};
 
 void write_exporter(ScrapeWriter& writer, const Scrape& scrape) {
   writer.metadata({"better_ping_build_info", MetricType::kGauge,
@@ -233,20 +229,42 @@ std::string_view content_type(ExpositionFormat format) {
   return format == ExpositionFormat::kOpenMetrics ? kOpenMetricsContentType : kPrometheusTextContentType;
 }
 
-std::string format_scrape(const Scrape& scrape, ExpositionFormat format, MetricNames names) {
+ScrapeText::ScrapeText(const Scrape& scrape, ExpositionFormat format, MetricNames names)
+    : scrape_(scrape), format_(format), names_(names), le_labels_(le_labels(scrape.upper_bounds, format)) {
   assert(scrape.labels.size() == scrape.snapshots.size());
-  std::string out;
-  ScrapeWriter writer(out, format);
-  ScrapeContext context{writer, scrape, {}, le_labels(scrape.upper_bounds, format)};
-  context.labels.reserve(scrape.labels.size());
-  for (const TargetLabels& labels : scrape.labels) context.labels.push_back(target_label_text(labels, names));
-  if (names == MetricNames::kSmokeping) {
-    write_smokeping_targets(context);
-  } else {
-    write_better_ping_targets(context);
+  labels_.reserve(scrape.labels.size());
+  for (const TargetLabels& labels : scrape.labels) labels_.push_back(target_label_text(labels, names));
+}
+
+bool ScrapeText::next(std::string& out, std::size_t targets) {
+  const std::span<const FamilyLines> families =
+      names_ == MetricNames::kSmokeping ? std::span<const FamilyLines>(kSmokepingFamilies)
+                                        : std::span<const FamilyLines>(kBetterPingFamilies);
+  ScrapeWriter writer(out, format_);
+  if (family_ == families.size()) {  // the exporter's own families and the end
+    if (done_) return false;
+    write_exporter(writer, scrape_);
+    if (format_ == ExpositionFormat::kOpenMetrics) out += "# EOF\n";
+    done_ = true;
+    return true;
   }
-  write_exporter(writer, scrape);
-  if (format == ExpositionFormat::kOpenMetrics) out += "# EOF\n";
+  const FamilyLines& family = families[family_];
+  if (target_ == 0) writer.metadata(family.family);
+  LineContext context{writer, le_labels_};
+  const std::size_t end = std::min(labels_.size(), target_ + std::max<std::size_t>(targets, 1));
+  for (; target_ < end; ++target_) family.lines(context, family.family, labels_[target_], scrape_.snapshots[target_]);
+  if (target_ == labels_.size()) {
+    ++family_;
+    target_ = 0;
+  }
+  return true;
+}
+
+std::string format_scrape(const Scrape& scrape, ExpositionFormat format, MetricNames names) {
+  ScrapeText text(scrape, format, names);
+  std::string out;
+  while (text.next(out, scrape.labels.size())) {
+  }
   return out;
 }
 

@@ -36,10 +36,15 @@ void TargetMetrics::carry_over(const TargetMetrics& old) {
   sink_.restore_exporter(old.sink_.exporter_snapshot());
 }
 
+std::vector<TargetSnapshot> TargetMetrics::snapshots() const {
+  std::vector<TargetSnapshot> out(labels_.size());
+  for (std::size_t i = 0; i < labels_.size(); ++i) sink_.snapshot_into(i, out[i]);
+  return out;
+}
+
 std::string TargetMetrics::scrape(ExpositionFormat format, MetricNames names,
                                   std::string_view version) const {
-  std::vector<TargetSnapshot> snapshots(labels_.size());
-  for (std::size_t i = 0; i < labels_.size(); ++i) sink_.snapshot_into(i, snapshots[i]);
+  const std::vector<TargetSnapshot> snapshots = this->snapshots();
   Scrape scrape;
   scrape.labels = labels_;
   scrape.snapshots = snapshots;

@@ -19,13 +19,16 @@ class TargetMetrics {
  public:
   TargetMetrics(std::vector<TargetLabels> labels, const RttBuckets& buckets);
 
-  // The probe loop's side.
+  // The probe loop's side (and the readers', const).
   MetricsSink& sink() { return sink_; }
+  const MetricsSink& sink() const { return sink_; }
   // A reload keeps the figures of every target that is in both lists (the same target text
   // and address); the others start at 0. So do the exporter's own counters. Before publishing.
   void carry_over(const TargetMetrics& old);
 
-  // The HTTP side: one whole scrape, read from the sink at this moment.
+  // The HTTP side: every target's figures at this moment, and one whole scrape made of them
+  // (scrape_stream.h sends one in pieces).
+  std::vector<TargetSnapshot> snapshots() const;
   std::string scrape(ExpositionFormat format, MetricNames names, std::string_view version) const;
   std::size_t size() const { return labels_.size(); }
   const std::vector<TargetLabels>& labels() const { return labels_; }

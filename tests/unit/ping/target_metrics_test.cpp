@@ -3,6 +3,10 @@
 
 #include "ping/metrics/target_metrics.h"
 
+#include <memory>
+
+#include "ping/metrics/scrape_stream.h"
+
 #include <gtest/gtest.h>
 
 namespace bp {
@@ -87,6 +91,66 @@ TEST(TargetMetrics, AScrapeShowsExactlyTheListAndItsSize) {
             std::string::npos);
   EXPECT_NE(text.find("better_ping_targets 2\n"), std::string::npos);
   EXPECT_NE(text.find("better_ping_build_info{version=\"9.9\"} 1\n"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace bp
+
+namespace bp {
+namespace {
+
+std::string read_all(ScrapeStream& stream, std::size_t room) {
+  std::string out;
+  std::string buffer(room, '\0');
+  for (int guard = 0; guard < 10'000'000; ++guard) {
+    const std::size_t n = stream.read(buffer.data(), room);
+    if (n == 0) break;
+    EXPECT_LE(n, room);
+    out.append(buffer.data(), n);
+  }
+  return out;
+}
+
+std::shared_ptr<TargetMetrics> many_targets(std::size_t n) {
+  std::vector<TargetLabels> labels;
+  for (std::size_t i = 0; i < n; ++i) {
+    labels.push_back(v4("198.19." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1),
+                        "198.19." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1)));
+  }
+  auto m = std::make_shared<TargetMetrics>(std::move(labels), RttBuckets::default_buckets());
+  for (std::size_t i = 0; i < n; i += 3) probe(m->sink(), i, static_cast<int>(i % 5), static_cast<int>(i % 2));
+  return m;
+}
+
+TEST(ScrapeStream, ReadInAnyPieceSizeItIsTheWholeScrapeExactly) {
+  const auto m = many_targets(300);  // more than one piece of targets per family
+  for (const auto format : {ExpositionFormat::kPrometheusText, ExpositionFormat::kOpenMetrics}) {
+    for (const auto names : {MetricNames::kBetterPing, MetricNames::kSmokeping}) {
+      const std::string whole = m->scrape(format, names, "1.2");
+      for (const std::size_t room : {std::size_t{1}, std::size_t{7}, std::size_t{4096}, std::size_t{1} << 20}) {
+        ScrapeStream stream(m, format, names, "1.2");
+        EXPECT_EQ(read_all(stream, room), whole) << room;
+      }
+    }
+  }
+}
+
+TEST(ScrapeStream, ItShowsTheMomentItWasMadeAndKeepsItsListAlive) {
+  auto m = many_targets(2);
+  const std::string before = m->scrape(ExpositionFormat::kPrometheusText, MetricNames::kBetterPing, "1");
+  ScrapeStream stream(m, ExpositionFormat::kPrometheusText, MetricNames::kBetterPing, "1");
+  probe(m->sink(), 0, 10, 10);  // after the stream was made: not in it
+  m.reset();                    // a reload published another list
+  EXPECT_EQ(read_all(stream, 100), before);
+  EXPECT_EQ(stream.read(nullptr, 0), 0u);
+}
+
+TEST(ScrapeStream, AnEmptyListStillEndsWithTheExportersOwnFamilies) {
+  auto m = std::make_shared<TargetMetrics>(std::vector<TargetLabels>{}, RttBuckets::default_buckets());
+  ScrapeStream stream(m, ExpositionFormat::kOpenMetrics, MetricNames::kBetterPing, "1");
+  const std::string text = read_all(stream, 64);
+  EXPECT_NE(text.find("better_ping_targets 0\n"), std::string::npos);
+  EXPECT_TRUE(text.ends_with("# EOF\n"));
 }
 
 }  // namespace
