@@ -41,7 +41,7 @@ RunResult ExporterProcess::stop() {
 
 std::optional<int> metrics_port_of(const std::string& err) {
   static const std::regex line(
-      R"((?:^|\n)ping: metrics at http://(?:127\.0\.0\.1|\[::1\]):(\d+)/metrics\n)");
+      R"(ping: metrics at http://(?:127\.0\.0\.1|\[::1\]):(\d+)/metrics\n)");
   std::smatch m;
   if (!std::regex_search(err, m, line)) return std::nullopt;
   return std::stoi(m[1]);

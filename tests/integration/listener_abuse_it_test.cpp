@@ -231,6 +231,8 @@ TEST_F(ListenerAbuse, HundredsOfIdleConnectionsLeaveScrapesWorkingAndTimeOut) {
                            std::chrono::seconds(5)))
       << fd_count() << " descriptors open, " << baseline_fds_ << " before";
   expect_scrape_works("with 300 idle connections");
+  std::printf("[ info ] resident: %ld KiB before, %ld KiB with 300 idle connections\n",
+              baseline_rss_kib_, resident_kib(pid()).value_or(-1));
   expect_memory_bounded(32 * 1024);
 
   // Contract: idle connections time out after 10 s.
@@ -241,10 +243,11 @@ TEST_F(ListenerAbuse, HundredsOfIdleConnectionsLeaveScrapesWorkingAndTimeOut) {
   EXPECT_EQ(closed, idle.size()) << "idle connections closed by the server within 14 s";
   idle.clear();
   expect_fds_back_to_baseline();
+  expect_memory_bounded(8 * 1024);
   expect_scrape_works("after the idle connections");
 }
 
-TEST_F(ListenerAbuse, SlowClientsSendingAByteASecondDoNotHoldUpScrapes) {
+TEST_F(ListenerAbuse, SlowClientsDoNotHoldUpScrapesAndAreCutAfterTheTimeout) {
   auto slow = connect_loopback_many(client(), port(), 20);
   ASSERT_EQ(slow.size(), 20u);
   // Long enough that no client finishes its request within the test.
@@ -267,7 +270,8 @@ TEST_F(ListenerAbuse, SlowClientsSendingAByteASecondDoNotHoldUpScrapes) {
                                  [](const auto& c) { return c.has_value(); });
   std::printf("[ info ] %ld of 20 slow clients closed by the server within 13 s\n",
               static_cast<long>(cut));
-  // Contract: slow connections time out after 10 s, like idle ones.
+  // Contract: "idle/slow connections time out after 10 s". A byte a second is activity for an
+  // inactivity timeout: a slow client must be cut by the time its request has taken too long.
   EXPECT_EQ(cut, 20) << "slow clients still connected after 13 s of one byte a second";
   expect_memory_bounded(16 * 1024);
   slow.clear();
@@ -324,7 +328,10 @@ TEST_F(ListenerAbuse, PipelinedRequestsInOneWriteGetOneResponseEachInOrder) {
   const auto first = reader.next(deadline, false, &why);
   ASSERT_TRUE(first) << why;
   const auto second = reader.next(deadline, false, &why);
-  ASSERT_TRUE(second) << why;
+  // A server may close after any response (RFC 9112, 9.3.2), but then every response says
+  // so: a Connection: close here means keep-alive and pipelining are never served.
+  ASSERT_TRUE(second) << why << "; the first response said Connection: "
+                      << first->header("connection");
   const auto third = reader.next(deadline, false, &why);
   ASSERT_TRUE(third) << why;
   EXPECT_EQ(first->status, 200);
@@ -345,7 +352,7 @@ TEST_F(ListenerAbuse, PipelinedRequestsInOneWriteGetOneResponseEachInOrder) {
 // --- scrapers that go away ------------------------------------------------------------------
 
 // A scraper with a 4 KiB receive buffer reads the first bytes of a ~800 KiB response and
-// resets the connection: the server is then blocked in the middle of sending it.
+// resets the connection while the server is still sending it.
 void scrape_and_reset(const std::string& netns, int port) {
   auto sockets = tcp_sockets_in(netns, 1);
   const int small = 4096;
@@ -373,6 +380,10 @@ double scrape_errors(const Reading& r) {
 }
 
 TEST_F(ListenerAbuse, ScrapersThatResetMidResponseLeaveNothingBehind) {
+  // On loopback the kernel would take a whole 800 KiB response into the server's send buffer
+  // (autotuned up to tcp_wmem's 4 MiB): cap it at 64 KiB in this namespace, so the server is
+  // still sending when the scraper resets, and the cut is seen by the server every time.
+  host_->client().set_sysctl("net.ipv4.tcp_wmem", "4096 16384 65536");
   std::string why;
   const auto before = scrape(&why);
   ASSERT_TRUE(before) << why;
@@ -388,8 +399,8 @@ TEST_F(ListenerAbuse, ScrapersThatResetMidResponseLeaveNothingBehind) {
   ASSERT_TRUE(after) << why;
   std::printf("[ info ] better_ping_scrape_errors_total: %g before, %g after 20 cut scrapes\n",
               scrape_errors(*before), scrape_errors(*after));
-  // The counter only grows; whether a cut scrape counts is the exporter's choice (reported).
-  EXPECT_GE(scrape_errors(*after), scrape_errors(*before));
+  // The exporter counts a scrape that could not be answered in full: each cut one, once.
+  EXPECT_EQ(scrape_errors(*after) - scrape_errors(*before), 20.0);
 }
 
 // --- the probe loop does not notice ---------------------------------------------------------
@@ -542,10 +553,11 @@ TEST_F(ListenerAbuse, ProbeScheduleAndRttDoNotMoveUnderAllTheAbuseAtOnce) {
                             << *abused.median_bucket << " under abuse";
 
   EXPECT_LT(peak_rss, kMaxRssKib) << peak_rss << " KiB resident at the peak";
-  std::printf("[ info ] resident: %ld KiB before, %ld KiB at the peak of the abuse\n",
-              baseline_rss_kib_, peak_rss);
   expect_fds_back_to_baseline();
-  expect_memory_bounded(16 * 1024);
+  std::printf("[ info ] resident: %ld KiB before, %ld KiB at the peak of the abuse, %ld after\n",
+              baseline_rss_kib_, peak_rss, resident_kib(pid()).value_or(-1));
+  // A few MiB: the allocator may keep freed connection pools for reuse.
+  expect_memory_bounded(8 * 1024);
   expect_scrape_works("after the abuse");
 }
 
