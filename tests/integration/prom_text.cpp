@@ -176,4 +176,15 @@ const std::vector<double>& default_rtt_bounds() {
   return bounds;
 }
 
+std::vector<double> bounds_of(std::string_view list) {
+  std::vector<double> bounds;
+  while (!list.empty()) {
+    const auto comma = std::min(list.find(','), list.size());
+    bounds.push_back(parse_value(list.substr(0, comma)).value_or(0));
+    list.remove_prefix(std::min(comma + 1, list.size()));
+  }
+  bounds.push_back(std::numeric_limits<double>::infinity());
+  return bounds;
+}
+
 }  // namespace bp::it

@@ -49,7 +49,18 @@ std::size_t bucket_index(const std::vector<double>& upper_bounds, double value);
 // q * total. nullopt if nothing was observed in between.
 std::optional<std::size_t> quantile_bucket(const Buckets& earlier, const Buckets& later, double q);
 
-// Prometheus' default RTT buckets of the exporter: 25 us .. 10 s in a 1-2.5-5 series.
+// The exporter's default RTT buckets, 25 us .. 10 s in a 1-2.5-5 series, with +Inf.
 const std::vector<double>& default_rtt_bounds();
+
+// The same series extended down to 1 us, as a --metrics-buckets list. The kernel of a test
+// namespace answers in a few microseconds, all within the first default bucket, where a
+// comparison of medians would prove nothing. Finer steps would be finer than the JSON
+// summary's own resolution (its milliseconds have 3 decimals: 1 us).
+inline constexpr const char* kFineRttBuckets =
+    "0.000001,0.0000025,0.000005,0.00001,0.000025,0.00005,0.0001,0.00025,0.0005,0.001,0.0025,"
+    "0.005,0.01,0.025,0.05,0.1,0.25,0.5,1,2.5,5,10";
+
+// The bounds of a --metrics-buckets list, with +Inf added.
+std::vector<double> bounds_of(std::string_view list);
 
 }  // namespace bp::it

@@ -105,28 +105,10 @@ constexpr int kWindowSeconds = 15;
 constexpr int kScrapesWanted = kWindowSeconds + 4;
 constexpr double kInterval = 0.1;  // -i: 10 probes per target per second, 1000 in all
 
-// The default buckets' 1-2.5-5 series extended down from 25 us to 1 us, in seconds: as text
-// for --metrics-buckets, and as bounds with +Inf. Finer steps would be finer than the JSON
-// summary's own resolution (its milliseconds have 3 decimals: 1 us).
-constexpr const char* kFineBuckets =
-    "0.000001,0.0000025,0.000005,0.00001,0.000025,0.00005,0.0001,0.00025,0.0005,0.001,0.0025,"
-    "0.005,0.01,0.025,0.05,0.1,0.25,0.5,1,2.5,5,10";
-
-std::vector<double> bounds_of(const std::string& list) {
-  std::vector<double> bounds;
-  for (std::size_t at = 0; at < list.size();) {
-    const auto comma = std::min(list.find(',', at), list.size());
-    bounds.push_back(std::stod(list.substr(at, comma - at)));
-    at = comma + 1;
-  }
-  bounds.push_back(HUGE_VAL);
-  return bounds;
-}
-
 TEST_F(PrometheusIt, LossRatioAndMedianRttThroughPromQLMatchTheRun) {
   host_->silence(v4(kFirstSilenced), v4(kFirstSilenced + kSilenced - 1));
   std::vector<std::string> args{"-q", "--json", "-i", "0.1", "-W", "1", "--metrics-buckets",
-                                kFineBuckets};
+                                kFineRttBuckets};
   for (int i = 0; i < kTargets; ++i) args.push_back(v4(i));
   ExporterProcess exporter = ExporterProcess::start(client(), args, std::chrono::seconds(100));
   PrometheusServer prometheus(client(), "127.0.0.1:" + std::to_string(exporter.port()));
@@ -174,7 +156,7 @@ TEST_F(PrometheusIt, LossRatioAndMedianRttThroughPromQLMatchTheRun) {
   // The window holds kWindowSeconds scrapes, kWindowSeconds - 1 seconds apart.
   const double expected_sent = (kWindowSeconds - 1) / kInterval;
   int exactly_zero = 0;
-  const auto bounds = bounds_of(kFineBuckets);
+  const auto bounds = bounds_of(kFineRttBuckets);
   for (int i = 0; i < kTargets; ++i) {
     const std::string t = v4(i);
     SCOPED_TRACE("target " + t);
