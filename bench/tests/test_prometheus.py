@@ -1,11 +1,14 @@
-"""Tests of the exporter benchmark's scraper helpers and analysis (bench/lib/prometheus.py; no
-root, no network), from the repository root:
+"""Tests of the exporter benchmark's scraper and analysis (bench/lib/prometheus.py; no root; the
+scraper's test serves a fixed body on 127.0.0.1 from this process), from the repository root:
     /usr/bin/python3 -B -m unittest discover -s bench/tests
 """
+import http.server
+import io
 import json
 import os
 import sys
 import tempfile
+import threading
 import unittest
 
 BENCH = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -122,10 +125,67 @@ class ScrapeFiguresTest(unittest.TestCase):
         self.assertAlmostEqual(figures["median_ms"], 30.0)
         self.assertAlmostEqual(figures["max_ms"], 50.0)
         self.assertEqual(figures["bytes"], 1003)
+        self.assertAlmostEqual(figures["ttfb_ms"], 1.0)
 
     def test_no_good_scrape(self):
         figures = prom.scrape_figures(prom.read_scrapes(["0.0\t10\t0\t0\t0\ttimed out"]))
         self.assertEqual(figures, {"n": 1, "failed": 1})
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):                                       # noqa: N802 (http.server's name)
+        body = OURS_BODY.encode()
+        self.send_response(200 if self.path == "/metrics" else 404)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+class ScraperTest(unittest.TestCase):
+    def setUp(self):
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/metrics"
+
+    def tearDown(self):
+        self.stop()
+
+    def stop(self):
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+            self.thread.join(5)
+            self.server = None
+
+    def test_body_read_in_chunks_is_whole(self):
+        data = bytes(range(256)) * 10000
+        self.assertEqual(b"".join(prom.read_body(io.BytesIO(data))), data)
+
+    def test_scrape_loop_writes_every_scrape_the_cpu_window_and_the_last_body(self):
+        with tempfile.TemporaryDirectory() as out:
+            prom.scrape_loop(self.url, 1.0, 0.25, os.getpid(), out)
+            with open(os.path.join(out, "scrapes.tsv")) as f:
+                scrapes = prom.read_scrapes(f)
+            with open(os.path.join(out, "cpu.tsv")) as f:
+                window = prom.cpu_window(f)
+            with open(os.path.join(out, "last.prom")) as f:
+                last = f.read()
+        self.assertEqual(len(scrapes), 4)
+        self.assertEqual({s[3] for s in scrapes}, {200})
+        self.assertEqual({s[4] for s in scrapes}, {len(OURS_BODY)})
+        self.assertGreaterEqual(window[2], 1.0)                 # wall time of the window
+        self.assertEqual(last, OURS_BODY)
+
+    def test_failed_scrapes_are_recorded_not_fatal(self):
+        latency, ttfb, status, body, error = prom.fetch(self.url.replace("/metrics", "/x"), 5)
+        self.assertEqual((status, body), (404, []))
+        self.assertTrue(prom.wait_up(self.url, 5))
+        self.stop()
+        self.assertEqual(prom.fetch(self.url, 2)[2], 0)          # refused: no HTTP answer
 
 
 class CountingTest(unittest.TestCase):
@@ -162,7 +222,7 @@ class RowsTest(unittest.TestCase):
             self.assertTrue(cpu["ours"].startswith("0.0100 (0.30 s in 30.0 s)"))
             self.assertEqual(counted["met"], "yes")
             self.assertTrue(counted["ref"].startswith("75.000 %: 51 of 68 answered"))
-            self.assertEqual(scrapes["ours"], "4.0 / 4.0 / 4.0; 5 000 B")
+            self.assertEqual(scrapes["ours"], "4.0 / 4.0 / 4.0 (to the headers 2.0); 5 000 B")
 
     def test_answers_after_the_cut_off_fail_the_goal(self):
         with tempfile.TemporaryDirectory() as root:
