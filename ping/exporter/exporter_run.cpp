@@ -43,21 +43,24 @@ std::optional<std::vector<PingTarget>> read_targets_again(std::string_view progr
                                                           FamilySockets sockets) {
   auto hosts = gather_hosts(o, program);
   if (!hosts) {
-    std::fputs(hosts.error().stderr_text.c_str(), stderr);
-    print_line(program, "reload failed: the targets are unchanged");
+    // One line: the file's own error (its first line, program prefix included), then why
+    // nothing changed.
+    const std::string& text = hosts.error().stderr_text;
+    std::fprintf(stderr, "%s; reload refused, the targets are unchanged\n", text.substr(0, text.find('\n')).c_str());
+    std::fflush(stderr);
     return std::nullopt;
   }
   ResolvedTargets resolved = resolve_hosts(*hosts, o, program);
   if (resolved.targets.empty()) {
-    print_line(program, "reload failed: no target resolved; the targets are unchanged");
+    print_line(program, "reload refused: no target resolved, the targets are unchanged");
     return std::nullopt;
   }
   for (const PingTarget& t : resolved.targets) {
     if (sockets.of(t.address.family) == nullptr) {
-      print_line(program, "reload failed: " + t.name + " is " +
+      print_line(program, "reload refused: " + t.name + " is " +
                               (t.address.family == Family::kIpv6 ? "IPv6" : "IPv4") +
                               ", and no socket of that family was opened at the start (restart "
-                              "to add one); the targets are unchanged");
+                              "to add one), the targets are unchanged");
       return std::nullopt;
     }
   }

@@ -23,7 +23,9 @@ constexpr int kListenBacklog = 128;
 constexpr std::string_view kIndexPage =
     "better_ping exporter: the metrics are at /metrics (Prometheus text or OpenMetrics).\n";
 
-// A marker in libmicrohttpd's per-request pointer: the request is a scrape whose end we watch.
+// Markers in libmicrohttpd's per-request pointer: the headers were seen (the next call answers),
+// and the request is a scrape whose end we watch.
+int headers_marker;
 int scrape_marker;
 
 std::string errno_text(int err) { return std::strerror(err); }
@@ -91,8 +93,19 @@ MHD_Result on_request(void* cls, MHD_Connection* connection, const char* url, co
                       const char* /*version*/, const char* /*upload_data*/,
                       std::size_t* upload_data_size, void** request) {
   const auto* server = static_cast<const MetricsServer*>(cls);
-  // A body (POST ...) is never read: the answer is 405 at once, and the connection is closed.
-  (void)upload_data_size;
+  const bool readable = std::strcmp(method, MHD_HTTP_METHOD_GET) == 0 || std::strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+  if (readable && *request == nullptr) {
+    // Answering on the first call would be an "early response", after which libmicrohttpd
+    // closes the connection: no keep-alive, and pipelined requests lost. So the first call
+    // only notes the headers, and the answer comes on the next one, as the library intends.
+    *request = &headers_marker;
+    return MHD_YES;
+  }
+  if (readable && *upload_data_size != 0) {
+    *upload_data_size = 0;  // a body on a GET means nothing here: read and dropped
+    return MHD_YES;
+  }
+  // Other methods are answered at once (405), their body unread, and the connection closed.
   const char* accept = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
   MetricsServer::Reply reply = server->answer(method, url, accept);
   if (reply.scrape) *request = &scrape_marker;
@@ -165,6 +178,11 @@ MetricsServer::Reply MetricsServer::answer(const std::string& method, const std:
   std::shared_ptr<TargetMetrics> metrics = current();
   if (!metrics) return {MHD_HTTP_SERVICE_UNAVAILABLE, std::string(kText), "starting\n", nullptr};
   const ExpositionFormat format = format_for_accept(accept != nullptr ? accept : "");
+  if (method == MHD_HTTP_METHOD_HEAD) {
+    // The whole text, for its exact Content-Length: a response of unknown length would end the
+    // connection after a HEAD (no chunks to frame it). HEAD is rare; GET streams.
+    return {MHD_HTTP_OK, std::string(content_type(format)), metrics->scrape(format, names_, BP_VERSION), nullptr};
+  }
   return {MHD_HTTP_OK, std::string(content_type(format)), {},
           std::make_unique<ScrapeStream>(std::move(metrics), format, names_, BP_VERSION)};
 }
