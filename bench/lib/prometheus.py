@@ -18,7 +18,8 @@ A run directory (bench/prometheus.sh's prom_run) holds:
                          the target namespace's /proc/net/snmp (+ snmp6) before the prober
                          started, when the target stopped answering (the cut-off), and after the
                          settling time, just after the final scrape
-  scrapes.tsv            one line per scrape: t_s latency_s ttfb_s status bytes error
+  scrapes.tsv            one line per scrape: t_s latency_s ttfb_s status bytes wall_s error
+                         (t_s from the window's start; wall_s: Unix time when it was sent)
   cpu.tsv                "clk_tck N", then t_s ticks: utime + stime of the prober (/proc/PID/stat,
                          every thread of the process) at the start of the window, at each scrape
                          and at its end
@@ -27,6 +28,7 @@ A run directory (bench/prometheus.sh's prom_run) holds:
 The run for the RTT error without the exporter is one of lib/many_targets.sh's mt_run.
 """
 import argparse
+import collections
 import json
 import os
 import re
@@ -136,15 +138,19 @@ def snmp_delta(run_dir, first, last, names):
 
 # --- scrapes --------------------------------------------------------------------------------
 
+Scrape = collections.namedtuple("Scrape", "t_s latency_s ttfb_s status bytes wall_s error")
+
+
 def read_scrapes(lines):
-    """[(t_s, latency_s, ttfb_s, status, bytes, error)] from scrapes.tsv (header skipped)."""
+    """[Scrape] from scrapes.tsv (header skipped)."""
     scrapes = []
     for line in lines:
         fields = line.rstrip("\n").split("\t")
-        if len(fields) < 5 or fields[0] == "t_s":
+        if len(fields) < 6 or fields[0] == "t_s":
             continue
-        scrapes.append((float(fields[0]), float(fields[1]), float(fields[2]), int(fields[3]),
-                        int(fields[4]), fields[5] if len(fields) > 5 else ""))
+        scrapes.append(Scrape(float(fields[0]), float(fields[1]), float(fields[2]),
+                              int(fields[3]), int(fields[4]), float(fields[5]),
+                              fields[6] if len(fields) > 6 else ""))
     return scrapes
 
 
@@ -153,14 +159,14 @@ def scrape_figures(scrapes):
     latency of the successful ones only (a failed scrape is counted in `failed`). ttfb: until
     the response's headers were in, which an exporter that renders the whole body before it
     answers spends rendering."""
-    good = [s for s in scrapes if s[3] == 200]
+    good = [s for s in scrapes if s.status == 200]
     figures = {"n": len(scrapes), "failed": len(scrapes) - len(good)}
     if good:
-        latencies = [s[1] * 1000 for s in good]
+        latencies = [s.latency_s * 1000 for s in good]
         figures.update(median_ms=stats.median(latencies),
                        p99_ms=stats.percentile(latencies, 99), max_ms=max(latencies),
-                       ttfb_ms=stats.median([s[2] * 1000 for s in good]),
-                       bytes=stats.median([s[4] for s in good]))
+                       ttfb_ms=stats.median([s.ttfb_s * 1000 for s in good]),
+                       bytes=stats.median([s.bytes for s in good]))
     return figures
 
 
@@ -209,7 +215,7 @@ def scrape_loop(url, seconds, interval, pid, out_dir):
     os.makedirs(out_dir, exist_ok=True)
     with open(os.path.join(out_dir, "scrapes.tsv"), "w", buffering=1) as log, \
             open(os.path.join(out_dir, "cpu.tsv"), "w", buffering=1) as cpu:
-        log.write("t_s\tlatency_s\tttfb_s\tstatus\tbytes\terror\n")
+        log.write("t_s\tlatency_s\tttfb_s\tstatus\tbytes\twall_s\terror\n")
         cpu.write(f"clk_tck {os.sysconf('SC_CLK_TCK')}\n")
         start, body, k = time.monotonic(), [], 0
         while True:
@@ -226,10 +232,11 @@ def scrape_loop(url, seconds, interval, pid, out_dir):
             if last:
                 break
             k += 1
+            wall = time.time()
             latency, ttfb, status, data, error = fetch(url, min(10.0, max(1.0, seconds - now)))
             body = data or body
             size = sum(len(chunk) for chunk in data)
-            log.write(f"{now:.6f}\t{latency:.6f}\t{ttfb:.6f}\t{status}\t{size}\t"
+            log.write(f"{now:.6f}\t{latency:.6f}\t{ttfb:.6f}\t{status}\t{size}\t{wall:.6f}\t"
                       f"{error.replace(chr(9), ' ')}\n")
     with open(os.path.join(out_dir, "last.prom"), "wb") as f:
         f.writelines(body)
@@ -407,18 +414,46 @@ def json_replies(lines, wanted=None):
             yield obj["address"], int(obj["seq"]), float(obj["rtt_ms"]) * 1000.0
 
 
-def error_figures(run_dir, output):
-    """(p50, p99, max) of |reported − wire| µs and the number of replies matched, or None."""
+def paired_errors(replies, wire):
+    """[(send_ns, reported − wire µs)] of each reply of a captured target, paired with the wire
+    by icmp_seq as lib/many_targets.py's rtt_errors does; send_ns: the request on the wire."""
+    paired = []
+    for target, seq, reported_us in replies:
+        entry = wire.get(target)
+        if entry is None:
+            continue
+        for send_ns, ident, wire_seq in entry.sends:
+            if wire_seq == seq & 0xFFFF and (ident, wire_seq) in entry.rtts:
+                paired.append((send_ns, reported_us - entry.rtts[(ident, wire_seq)]))
+                break
+    return paired
+
+
+def run_errors(run_dir, output):
+    """paired_errors of a run directory's reply lines and capture; [] without a capture."""
     path = os.path.join(run_dir, "capture.pcap")
     if not os.path.exists(path):
-        return None
+        return []
     wire = mt.wire_by_target(pcap_icmp.echo_packets(path))
     parse = json_replies if output == "json" else mt.ours_replies
-    errors = [abs(e) for e in mt.rtt_errors(list(parse(_lines(run_dir, "out"), set(wire))),
-                                            wire, "seq")]
+    return paired_errors(list(parse(_lines(run_dir, "out"), set(wire))), wire)
+
+
+def error_figures(paired):
+    """(p50, p99, max) of |reported − wire| µs and the number of replies matched, or None."""
+    errors = [abs(e) for _, e in paired]
     if not errors:
         return None
     return stats.percentile(errors, 50), stats.percentile(errors, 99), max(errors), len(errors)
+
+
+def during_scrapes(paired, scrapes, above_us):
+    """(n, k): n errors larger than ABOVE_US in absolute value, k of them on probes sent while a
+    scrape was being answered (from its wall_s to wall_s + latency_s)."""
+    windows = [(s.wall_s, s.wall_s + s.latency_s) for s in scrapes]
+    large = [ns / 1e9 for ns, e in paired if abs(e) > above_us]
+    inside = sum(1 for t in large if any(a <= t <= b for a, b in windows))
+    return len(large), inside
 
 
 def same_error(exporter_p99, plain_p99, slack_us, slack_ratio):
@@ -428,12 +463,21 @@ def same_error(exporter_p99, plain_p99, slack_us, slack_ratio):
 
 
 def rows_rtt(args):
-    exporter, plain = error_figures(args.exporter, args.output), error_figures(args.plain,
-                                                                               args.output)
+    exporter_errors = run_errors(args.exporter, args.output)
+    exporter, plain = error_figures(exporter_errors), error_figures(run_errors(args.plain,
+                                                                               args.output))
 
     def text(f):
         return ("— (no reply matched the capture)" if f is None else
                 f"{f[0]:.1f} / {f[1]:.1f} / {f[2]:.1f} ({mt.grouped(f[3])} replies)")
+
+    exporter_text = text(exporter)
+    if exporter and plain:
+        large, inside = during_scrapes(exporter_errors,
+                                       read_scrapes(_lines(args.exporter, "scrapes.tsv")),
+                                       plain[2])
+        exporter_text += (f"; {large} above the other run's max, {inside} of them sent while a "
+                          f"scrape was answered")
 
     met = ratio = None
     if exporter and plain:
@@ -443,7 +487,7 @@ def rows_rtt(args):
     row(args.results,
         f"Exporter, {mt.grouped(args.targets)} targets scraped every second: RTT error p50 / p99 "
         f"/ max of \\|reported − wire\\|, µs (the captured targets' {lines}). **iputils column: "
-        f"ours without `--metrics-listen`**", text(exporter), text(plain),
+        f"ours without `--metrics-listen`**", exporter_text, text(plain),
         f"the same as without the exporter (p99 within {args.slack_us:g} µs or "
         f"{args.slack_ratio:g}×)", met, ratio, values={"ours": exporter, "ref": plain})
 

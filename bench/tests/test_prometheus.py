@@ -9,6 +9,7 @@ import os
 import sys
 import tempfile
 import threading
+import time
 import unittest
 
 BENCH = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -49,7 +50,8 @@ def write(run_dir, files):
 
 
 def a_run(root, name, body, answered, answered_cut=None, cpu="clk_tck 100\n0.0 1000\n30.0 1030\n",
-          scrapes="t_s\tlatency_s\tttfb_s\tstatus\tbytes\terror\n0.0\t0.004\t0.002\t200\t5000\t\n"):
+          scrapes="t_s\tlatency_s\tttfb_s\tstatus\tbytes\twall_s\terror\n"
+                  "0.0\t0.004\t0.002\t200\t5000\t1700000000.0\t\n"):
     cut = answered if answered_cut is None else answered_cut
     return write(os.path.join(root, name), {
         "target.before": snmp(100, 100), "target.cut": snmp(100 + cut, 100 + cut),
@@ -117,9 +119,9 @@ class ProcAndPortTest(unittest.TestCase):
 
 class ScrapeFiguresTest(unittest.TestCase):
     def test_latency_of_good_scrapes_and_failures_counted(self):
-        lines = ["t_s\tlatency_s\tttfb_s\tstatus\tbytes\terror"]
-        lines += [f"{i}.0\t0.0{i}\t0.001\t200\t{1000 + i}\t" for i in range(1, 6)]
-        lines.append("6.0\t10.0\t0.0\t0\t0\ttimed out")
+        lines = ["t_s\tlatency_s\tttfb_s\tstatus\tbytes\twall_s\terror"]
+        lines += [f"{i}.0\t0.0{i}\t0.001\t200\t{1000 + i}\t{i}.5\t" for i in range(1, 6)]
+        lines.append("6.0\t10.0\t0.0\t0\t0\t6.5\ttimed out")
         figures = prom.scrape_figures(prom.read_scrapes(lines))
         self.assertEqual((figures["n"], figures["failed"]), (6, 1))
         self.assertAlmostEqual(figures["median_ms"], 30.0)
@@ -128,7 +130,7 @@ class ScrapeFiguresTest(unittest.TestCase):
         self.assertAlmostEqual(figures["ttfb_ms"], 1.0)
 
     def test_no_good_scrape(self):
-        figures = prom.scrape_figures(prom.read_scrapes(["0.0\t10\t0\t0\t0\ttimed out"]))
+        figures = prom.scrape_figures(prom.read_scrapes(["0.0\t10\t0\t0\t0\t1.0\ttimed out"]))
         self.assertEqual(figures, {"n": 1, "failed": 1})
 
 
@@ -175,8 +177,9 @@ class ScraperTest(unittest.TestCase):
             with open(os.path.join(out, "last.prom")) as f:
                 last = f.read()
         self.assertEqual(len(scrapes), 4)
-        self.assertEqual({s[3] for s in scrapes}, {200})
-        self.assertEqual({s[4] for s in scrapes}, {len(OURS_BODY)})
+        self.assertEqual({s.status for s in scrapes}, {200})
+        self.assertEqual({s.bytes for s in scrapes}, {len(OURS_BODY)})
+        self.assertLess(abs(scrapes[0].wall_s - time.time()), 60)
         self.assertGreaterEqual(window[2], 1.0)                 # wall time of the window
         self.assertEqual(last, OURS_BODY)
 
@@ -245,8 +248,8 @@ class RowsTest(unittest.TestCase):
             self.assertEqual([r["met"] for r in read_rows(results)], ["—", "—", "—"])
 
     def test_scale_rows_check_percent_of_a_core_and_the_slowest_scrape(self):
-        scrapes = ("t_s\tlatency_s\tttfb_s\tstatus\tbytes\terror\n0.0\t0.050\t0.01\t200\t9\t\n"
-                   "1.0\t0.120\t0.01\t200\t9\t\n")
+        scrapes = ("t_s\tlatency_s\tttfb_s\tstatus\tbytes\twall_s\terror\n"
+                   "0.0\t0.050\t0.01\t200\t9\t5.0\t\n1.0\t0.120\t0.01\t200\t9\t6.0\t\n")
         with tempfile.TemporaryDirectory() as root:
             ours = a_run(root, "ours", OURS_BODY, answered=59, scrapes=scrapes,
                          cpu="clk_tck 100\n0.0 0\n30.0 240\n")
@@ -274,6 +277,25 @@ class RttTest(unittest.TestCase):
         address, seq, rtt_us = replies[0]
         self.assertEqual((address, seq), ("198.19.0.1", 3))
         self.assertAlmostEqual(rtt_us, 51.0)
+
+    def test_errors_paired_by_seq_with_their_send_time(self):
+        wire = {"198.19.0.1": prom.mt.WireTarget(
+            sends=[(1_000_000_000, 7, 1), (2_000_000_000, 7, 2)],
+            rtts={(7, 1): 50.0, (7, 2): 40.0})}
+        replies = [("198.19.0.1", 2, 43.0), ("198.19.0.1", 1, 51.0), ("198.19.0.9", 1, 9.0),
+                   ("198.19.0.1", 3, 60.0)]
+        self.assertEqual(prom.paired_errors(replies, wire),
+                         [(2_000_000_000, 3.0), (1_000_000_000, 1.0)])
+        self.assertEqual(prom.error_figures([]), None)
+        p50, p99, top, n = prom.error_figures(prom.paired_errors(replies, wire))
+        self.assertEqual((p50, top, n), (2.0, 3.0, 2))
+
+    def test_large_errors_during_scrapes(self):
+        scrapes = [prom.Scrape(0, 0.2, 0.1, 200, 9, 10.0, ""),
+                   prom.Scrape(1, 0.2, 0.1, 200, 9, 11.0, "")]
+        paired = [(10_100_000_000, 30.0), (10_500_000_000, -25.0), (11_150_000_000, 3.0),
+                  (11_199_000_000, 12.0)]
+        self.assertEqual(prom.during_scrapes(paired, scrapes, 5.0), (3, 2))
 
     def test_same_error_within_slack(self):
         self.assertTrue(prom.same_error(7.0, 5.5, 2.0, 1.25))
