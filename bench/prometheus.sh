@@ -3,7 +3,8 @@
 # prometheus-smokeping-prober 0.6.1, side by side in one run, on the target host of
 # lib/many_targets.sh (every address of 198.19.0.0/16 answers). Each prober runs alone in the
 # client namespace, listens on 127.0.0.1 and is scraped every second by lib/prometheus.py
-# (urllib; each scrape's latency and size recorded) for SECONDS s after a warm-up.
+# (urllib; each scrape's latency and size recorded) for SECONDS s after a warm-up without
+# scrapes, over which the CPU is measured too (the probing's own share).
 #  1. TARGETS targets at 1 s, ours (`-q`) then smokeping_prober: CPU of the prober over the
 #     scraped window (utime + stime of /proc/PID/stat, all its threads) and the ratio; probes
 #     answered but not counted: at the cut-off the target stops answering
@@ -19,7 +20,7 @@
 # Knobs: BENCH_PROM_SECONDS (scraped window: 30; quick 10), BENCH_PROM_RTT_SECONDS (20; quick 10),
 #        BENCH_PROM_TARGETS (1000), BENCH_PROM_BIG (10000), BENCH_SMOKEPING (the prober's path).
 # Full run: smokeping_prober's start-up (about 35 s at 1 000 targets on 2 cores: it starts one
-# pinger per ms and listens only then) + 3 × (30 + 6) s + 2 × 24 s: about 3.5 min (quick 1.7).
+# pinger per ms and listens only then) + 3 × (30 + 7) s + 2 × 25 s: about 3.7 min (quick 1.7).
 set -euo pipefail
 # shellcheck source=lib/common.sh
 source "$BENCH_LIB/common.sh"
@@ -32,7 +33,7 @@ targets=$(knob BENCH_PROM_TARGETS 1000 1000)
 big=$(knob BENCH_PROM_BIG 10000 10000)
 smokeping=${BENCH_SMOKEPING:-/usr/bin/prometheus-smokeping-prober}
 smokeping_port=19374      # not 9374, its default: nothing else of ours may answer there
-warmup=2 settle=3 start_limit=120
+warmup=3 settle=3 start_limit=120
 ours_exporter=1 ours_why="" output=text
 
 prom_py() { py "$BENCH_LIB/prometheus.py" "$@"; }
@@ -95,8 +96,9 @@ capture_start() {         # capture_start DIR LIMIT
 
 # prom_run DIR ours|smokeping SECONDS CAPTURE(0|1) CMD...: runs the prober CMD in the client
 # namespace, waits until it answers scrapes, scrapes it every second for SECONDS s after a
-# warm-up (CPU sampled), stops the target's answers (the cut-off), takes the final scrape SETTLE
-# s later, then stops the prober with SIGTERM. Files: see lib/prometheus.py.
+# warm-up without scrapes (CPU sampled over both), stops the target's answers (the cut-off),
+# takes the final scrape SETTLE s later, then stops the prober with SIGTERM. Files: see
+# lib/prometheus.py.
 prom_run() {
   local dir=$1 kind=$2 span=$3 capture=$4 runner pid port url limit capture_pid="" rc=0
   local requests answered arrived
@@ -122,9 +124,8 @@ prom_run() {
   url="http://127.0.0.1:$port/metrics"
   prom_client $((start_limit + 10)) wait --url "$url" --timeout "$start_limit" ||
     die "$kind did not answer $url within $start_limit s: $(tail -n 2 "$dir/err")"
-  sleep "$warmup"
-  prom_client $((span + 60)) scrape --url "$url" --seconds "$span" --pid "$pid" --out "$dir" ||
-    die "$kind: the scrapes failed"
+  prom_client $((span + warmup + 60)) scrape --url "$url" --seconds "$span" --pid "$pid" \
+    --out "$dir" --lead-in "$warmup" || die "$kind: the scrapes failed"
   echo_ignore 1
   mt_counters "$dir" cut
   sleep "$settle"
@@ -177,8 +178,9 @@ prom_py scale --results "$BENCH_RESULTS" --targets "$big" --seconds "$seconds" -
 if [ "$ours_exporter" = 1 ]; then
   prom_run "$w/rtt.exporter" ours "$rtt_seconds" 1 "$BENCH_OURS" -n "${output_flag[@]}" -i 1 -W 2 \
     --metrics-listen 127.0.0.1:0 --targets "$list"
-  mt_run "$w/rtt.plain" $((rtt_seconds + 30)) 1 "$BENCH_OURS" -n "${output_flag[@]}" -i 1 \
-    -c "$rtt_seconds" -W 2 --targets "$list"
+  # As many rounds as the exporter run answers: the warm-up and the scraped window.
+  mt_run "$w/rtt.plain" $((rtt_seconds + warmup + 30)) 1 "$BENCH_OURS" -n "${output_flag[@]}" \
+    -i 1 -c $((rtt_seconds + warmup)) -W 2 --targets "$list"
   log "rtt.plain: $(mt_summary "$w/rtt.plain")"
   prom_py rtt --results "$BENCH_RESULTS" --targets "$targets" --output "$output" \
     --exporter "$w/rtt.exporter" --plain "$w/rtt.plain"
@@ -195,12 +197,14 @@ note "Exporter (issue 14): the iputils column of these rows is **prometheus-smok
   "0.0.4, no compression; latency = request to last byte) for $seconds s, starting $warmup s" \
   "after its first answered scrape (smokeping_prober listens only once all its pingers have" \
   "started). CPU = utime + stime of /proc/PID/stat (the whole process, all threads) over that" \
-  "window / its wall time. Answered but not counted: at the end of the window the target" \
-  "stops answering (\`net.ipv4.icmp_echo_ignore_all=1\` in its namespace: the cut-off); $settle" \
-  "s later (beyond -W 2) the final scrape is taken, so no answered probe is still in flight" \
+  "window / its wall time; \"unscraped\": the same over the $warmup s warm-up just before the" \
+  "window, with no scrape (what the probing alone costs). Answered but not counted: at the" \
+  "end of the window the target stops answering (\`net.ipv4.icmp_echo_ignore_all=1\` in its" \
+  "namespace: the cut-off); $settle s later (beyond -W 2) the final scrape is taken, so no answered probe is still in flight" \
   "and none is answered after it; answered = the target's Icmp OutEchoReps from before the" \
   "prober started to after that scrape (read with \`ip netns exec\`); counted = the sum over" \
   "targets of better_ping_rtt_seconds_count / smokeping_response_duration_seconds_count in it." \
   "RTT error: $targets targets, ours scraped every second (ended by SIGTERM) against" \
-  "\`-c $rtt_seconds\` without \`--metrics-listen\`, reply lines ($output) of the first 63" \
-  "targets paired by icmp_seq with a tcpdump capture on the client veth (nanosecond stamps)."
+  "\`-c $((rtt_seconds + warmup))\` without \`--metrics-listen\`, reply lines ($output) of the" \
+  "first 63 targets paired by icmp_seq with a tcpdump capture on the client veth (nanosecond" \
+  "stamps)."

@@ -22,7 +22,8 @@ A run directory (bench/prometheus.sh's prom_run) holds:
                          (t_s from the window's start; wall_s: Unix time when it was sent)
   cpu.tsv                "clk_tck N", then t_s ticks: utime + stime of the prober (/proc/PID/stat,
                          every thread of the process) at the start of the window, at each scrape
-                         and at its end
+                         and at its end; before them "quiet t_s ticks" at the start and the end
+                         of the lead-in, a few seconds without scrapes just before the window
   final.prom             the final scrape, taken after the cut-off and the settling time
   capture.pcap           optional: the first 63 targets' echoes (nanosecond stamps)
 The run for the RTT error without the exporter is one of lib/many_targets.sh's mt_run.
@@ -109,16 +110,17 @@ def stat_ticks(text):
     return int(fields[11]) + int(fields[12])          # fields 14 and 15 of proc(5)
 
 
-def cpu_window(lines):
+def cpu_window(lines, quiet=False):
     """(cores, cpu_s, wall_s) from cpu.tsv's lines: CPU time / wall time between the first and
-    the last sample; None with fewer than two samples."""
+    the last sample of the scraped window (quiet: of the lead-in without scrapes); None with
+    fewer than two samples."""
     tck, samples = 100, []
     for line in lines:
         fields = line.split()
         if len(fields) == 2 and fields[0] == "clk_tck":
             tck = int(fields[1])
-        elif len(fields) == 2:
-            samples.append((float(fields[0]), int(fields[1])))
+        elif len(fields) == (3 if quiet else 2) and (fields[0] == "quiet") == quiet:
+            samples.append((float(fields[-2]), int(fields[-1])))
     if len(samples) < 2 or samples[-1][0] <= samples[0][0]:
         return None
     cpu_s = (samples[-1][1] - samples[0][1]) / tck
@@ -206,17 +208,31 @@ def read_ticks(pid):
         return None
 
 
-def scrape_loop(url, seconds, interval, pid, out_dir):
-    """Scrapes URL at start + k × interval while that is before start + seconds, and samples the
-    prober's CPU at the start, before each scrape and at the end of the window (or after the
-    last scrape if it ran late). A scrape that takes longer than the interval delays the next
-    one, as Prometheus does not overlap its scrapes of a target; each is given the rest of the
-    window and at most 10 s (Prometheus' default scrape_timeout). The last body is kept."""
+def sample_cpu(cpu, pid, now, prefix=""):
+    ticks = read_ticks(pid)
+    if ticks is None:
+        raise SystemExit(f"prometheus.py: the prober (pid {pid}) ended during the scrapes")
+    cpu.write(f"{prefix}{now:.6f} {ticks}\n")
+
+
+def scrape_loop(url, seconds, interval, pid, out_dir, lead_in=0.0):
+    """Samples the prober's CPU over LEAD_IN seconds without scrapes (to tell the probing's
+    share from the scrapes'), then scrapes URL at start + k × interval while that is before
+    start + seconds, and samples the CPU at the start, before each scrape and at the end of the
+    window (or after the last scrape if it ran late). A scrape that takes longer than the
+    interval delays the next one, as Prometheus does not overlap its scrapes of a target; each
+    is given the rest of the window and at most 10 s (Prometheus' default scrape_timeout). The
+    last body is kept."""
     os.makedirs(out_dir, exist_ok=True)
     with open(os.path.join(out_dir, "scrapes.tsv"), "w", buffering=1) as log, \
             open(os.path.join(out_dir, "cpu.tsv"), "w", buffering=1) as cpu:
         log.write("t_s\tlatency_s\tttfb_s\tstatus\tbytes\twall_s\terror\n")
         cpu.write(f"clk_tck {os.sysconf('SC_CLK_TCK')}\n")
+        if lead_in > 0:
+            quiet_start = time.monotonic()
+            sample_cpu(cpu, pid, 0.0, "quiet ")
+            time.sleep(lead_in)
+            sample_cpu(cpu, pid, time.monotonic() - quiet_start, "quiet ")
         start, body, k = time.monotonic(), [], 0
         while True:
             due = max(start + k * interval, time.monotonic())
@@ -225,10 +241,7 @@ def scrape_loop(url, seconds, interval, pid, out_dir):
                 due = max(start + seconds, time.monotonic())
             time.sleep(max(0.0, due - time.monotonic()))
             now = time.monotonic() - start
-            ticks = read_ticks(pid)
-            if ticks is None:
-                raise SystemExit(f"prometheus.py: the prober (pid {pid}) ended during the scrapes")
-            cpu.write(f"{now:.6f} {ticks}\n")
+            sample_cpu(cpu, pid, now)
             if last:
                 break
             k += 1
@@ -279,6 +292,7 @@ class Run:
     def __init__(self, run_dir, kind):
         self.dir, self.kind = run_dir, kind
         self.cpu = cpu_window(_lines(run_dir, "cpu.tsv"))
+        self.quiet_cpu = cpu_window(_lines(run_dir, "cpu.tsv"), quiet=True)
         self.scrapes = scrape_figures(read_scrapes(_lines(run_dir, "scrapes.tsv")))
         final = "\n".join(_lines(run_dir, "final.prom"))
         samples = parse_exposition(final) if final else []
@@ -303,7 +317,10 @@ def cpu_text(run):
     if run is None or run.cpu is None:
         return "—"
     cores, cpu_s, wall_s = run.cpu
-    return f"{cores:.4f} ({cpu_s:.2f} s in {wall_s:.1f} s)"
+    text = f"{cores:.4f} ({cpu_s:.2f} s in {wall_s:.1f} s)"
+    if run.quiet_cpu:
+        text += f"; unscraped {run.quiet_cpu[0]:.4f}"
+    return text
 
 
 def counted_text(run):
@@ -371,6 +388,12 @@ def rows_compare(args):
                                         "ref": smokeping and smokeping.scrapes})
 
 
+def quiet_percent(run):
+    if not run.quiet_cpu:
+        return ""
+    return f"; unscraped {100.0 * run.quiet_cpu[0]:.2f} % ({run.quiet_cpu[2]:.1f} s)"
+
+
 def rows_scale(args):
     ours = load(args.ours, "ours")
     n = mt.grouped(args.targets)
@@ -379,7 +402,7 @@ def rows_scale(args):
         f"Exporter, {n} targets at 1 s, scraped every second for {args.seconds} s: CPU, % of "
         f"one core (user + sys, /proc/PID/stat)",
         "—" if percent is None else f"{percent:.2f} % ({ours.cpu[1]:.2f} s in "
-                                    f"{ours.cpu[2]:.1f} s)", "—",
+                                    f"{ours.cpu[2]:.1f} s)" + quiet_percent(ours), "—",
         f"≤ {args.max_cpu_percent:g} % of one core",
         None if percent is None else percent <= args.max_cpu_percent,
         values={"ours": ours and ours.cpu})
@@ -504,6 +527,7 @@ def main(argv=None):
     p.add_argument("--interval", type=float, default=1.0)
     p.add_argument("--pid", type=int, required=True)
     p.add_argument("--out", required=True)
+    p.add_argument("--lead-in", type=float, default=0.0)
     p = sub.add_parser("once")
     p.add_argument("--url", required=True)
     p.add_argument("--out", required=True)
@@ -534,7 +558,7 @@ def main(argv=None):
     if args.command == "wait":
         return 0 if wait_up(args.url, args.timeout) else 1
     if args.command == "scrape":
-        scrape_loop(args.url, args.seconds, args.interval, args.pid, args.out)
+        scrape_loop(args.url, args.seconds, args.interval, args.pid, args.out, args.lead_in)
     elif args.command == "once":
         _, _, status, body, error = fetch(args.url, 10)
         with open(args.out, "wb") as f:

@@ -111,6 +111,13 @@ class ProcAndPortTest(unittest.TestCase):
         self.assertAlmostEqual(cores, 0.18)
         self.assertIsNone(prom.cpu_window(["clk_tck 100", "1.0 500"]))
 
+    def test_quiet_lead_in_is_apart_from_the_scraped_window(self):
+        lines = ["clk_tck 100", "quiet 0.0 100", "quiet 3.0 130", "0.0 130", "10.0 330"]
+        self.assertEqual(prom.cpu_window(lines), (0.2, 2.0, 10.0))
+        cores, cpu_s, wall_s = prom.cpu_window(lines, quiet=True)
+        self.assertAlmostEqual(cores, 0.1)
+        self.assertIsNone(prom.cpu_window(lines[3:], quiet=True))
+
     def test_port_of_the_metrics_line(self):
         self.assertEqual(prom.port_of("ping: metrics at http://127.0.0.1:40123/metrics\n"), 40123)
         self.assertEqual(prom.port_of("ping: metrics at http://[::1]:9375/metrics"), 9375)
@@ -169,11 +176,12 @@ class ScraperTest(unittest.TestCase):
 
     def test_scrape_loop_writes_every_scrape_the_cpu_window_and_the_last_body(self):
         with tempfile.TemporaryDirectory() as out:
-            prom.scrape_loop(self.url, 1.0, 0.25, os.getpid(), out)
+            prom.scrape_loop(self.url, 1.0, 0.25, os.getpid(), out, lead_in=0.2)
             with open(os.path.join(out, "scrapes.tsv")) as f:
                 scrapes = prom.read_scrapes(f)
             with open(os.path.join(out, "cpu.tsv")) as f:
-                window = prom.cpu_window(f)
+                lines = f.read().splitlines()
+            window, quiet = prom.cpu_window(lines), prom.cpu_window(lines, quiet=True)
             with open(os.path.join(out, "last.prom")) as f:
                 last = f.read()
         self.assertEqual(len(scrapes), 4)
@@ -181,6 +189,7 @@ class ScraperTest(unittest.TestCase):
         self.assertEqual({s.bytes for s in scrapes}, {len(OURS_BODY)})
         self.assertLess(abs(scrapes[0].wall_s - time.time()), 60)
         self.assertGreaterEqual(window[2], 1.0)                 # wall time of the window
+        self.assertGreaterEqual(quiet[2], 0.2)
         self.assertEqual(last, OURS_BODY)
 
     def test_failed_scrapes_are_recorded_not_fatal(self):
@@ -214,7 +223,7 @@ class RowsTest(unittest.TestCase):
         with tempfile.TemporaryDirectory() as root:
             ours = a_run(root, "ours", OURS_BODY, answered=59)
             smokeping = a_run(root, "sp", SMOKEPING_BODY, answered=68,
-                              cpu="clk_tck 100\n0.0 0\n30.0 5400\n")
+                              cpu="clk_tck 100\nquiet 0 0\nquiet 2.0 300\n0.0 0\n30.0 5400\n")
             results = os.path.join(root, "results.jsonl")
             prom.main(["compare", "--results", results, "--targets", "1000", "--seconds", "30",
                        "--ours", ours, "--smokeping", smokeping])
@@ -222,7 +231,8 @@ class RowsTest(unittest.TestCase):
             self.assertEqual(cpu["section"], "prometheus")
             self.assertEqual(cpu["ratio"], f"{0.01 / 1.8:.3f}×")
             self.assertEqual(cpu["met"], "yes")
-            self.assertTrue(cpu["ours"].startswith("0.0100 (0.30 s in 30.0 s)"))
+            self.assertEqual(cpu["ours"], "0.0100 (0.30 s in 30.0 s)")
+            self.assertEqual(cpu["ref"], "1.8000 (54.00 s in 30.0 s); unscraped 1.5000")
             self.assertEqual(counted["met"], "yes")
             self.assertTrue(counted["ref"].startswith("75.000 %: 51 of 68 answered"))
             self.assertEqual(scrapes["ours"], "4.0 / 4.0 / 4.0 (to the headers 2.0); 5 000 B")
@@ -252,12 +262,12 @@ class RowsTest(unittest.TestCase):
                    "0.0\t0.050\t0.01\t200\t9\t5.0\t\n1.0\t0.120\t0.01\t200\t9\t6.0\t\n")
         with tempfile.TemporaryDirectory() as root:
             ours = a_run(root, "ours", OURS_BODY, answered=59, scrapes=scrapes,
-                         cpu="clk_tck 100\n0.0 0\n30.0 240\n")
+                         cpu="clk_tck 100\nquiet 0.0 0\nquiet 3.0 15\n0.0 0\n30.0 240\n")
             results = os.path.join(root, "results.jsonl")
             prom.main(["scale", "--results", results, "--targets", "10000", "--seconds", "30",
                        "--ours", ours])
             cpu, latency, _ = read_rows(results)
-            self.assertTrue(cpu["ours"].startswith("8.00 %"))
+            self.assertEqual(cpu["ours"], "8.00 % (2.40 s in 30.0 s); unscraped 5.00 % (3.0 s)")
             self.assertEqual(cpu["met"], "yes")
             self.assertEqual(latency["met"], "**no**")       # the slowest scrape took 120 ms
 
