@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "ping/app/signal_catcher.h"
 #include "ping/metrics/accept_format.h"
 #include "ping/net/socket_address.h"
 
@@ -89,10 +90,29 @@ MHD_Result queue(MHD_Connection* connection, MetricsServer::Reply& reply) {
   return result;
 }
 
+int socket_of(MHD_Connection* connection) {
+  const MHD_ConnectionInfo* info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+  return info != nullptr ? info->connect_fd : -1;
+}
+
+// A connection's clock for its next request (request_deadlines.h).
+void on_connection(void* cls, MHD_Connection* connection, void** /*socket_context*/,
+                   MHD_ConnectionNotificationCode code) {
+  RequestDeadlines& deadlines = static_cast<MetricsServer*>(cls)->deadlines();
+  const int fd = socket_of(connection);
+  if (fd < 0) return;
+  if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+    deadlines.arm(fd);
+  } else {
+    deadlines.forget(fd);
+  }
+}
+
 MHD_Result on_request(void* cls, MHD_Connection* connection, const char* url, const char* method,
                       const char* /*version*/, const char* /*upload_data*/,
                       std::size_t* upload_data_size, void** request) {
-  const auto* server = static_cast<const MetricsServer*>(cls);
+  auto* server = static_cast<MetricsServer*>(cls);
+  if (*request == nullptr) server->deadlines().disarm(socket_of(connection));  // the headers are in
   const bool readable = std::strcmp(method, MHD_HTTP_METHOD_GET) == 0 || std::strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
   if (readable && *request == nullptr) {
     // Answering on the first call would be an "early response", after which libmicrohttpd
@@ -112,11 +132,15 @@ MHD_Result on_request(void* cls, MHD_Connection* connection, const char* url, co
   return queue(connection, reply);
 }
 
-void on_completed(void* cls, MHD_Connection* /*connection*/, void** request,
+void on_completed(void* cls, MHD_Connection* connection, void** request,
                   MHD_RequestTerminationCode code) {
+  auto* server = static_cast<MetricsServer*>(cls);
+  // The connection may carry another request: its clock starts again. (If it is closing, the
+  // "closed" notification that follows forgets it.)
+  if (code == MHD_REQUEST_TERMINATED_COMPLETED_OK) server->deadlines().arm(socket_of(connection));
   if (*request != &scrape_marker) return;
   if (code != MHD_REQUEST_TERMINATED_COMPLETED_OK && code != MHD_REQUEST_TERMINATED_DAEMON_SHUTDOWN) {
-    static_cast<const MetricsServer*>(cls)->note_scrape_error();
+    server->note_scrape_error();
   }
 }
 
@@ -133,19 +157,17 @@ Expected<std::unique_ptr<MetricsServer>, std::string> MetricsServer::start(const
   if (listen.address.family == Family::kIpv6) flags |= MHD_USE_IPv6;
   // The server's thread must never take the loop's signals (SIGINT, SIGTERM, SIGHUP ...): it
   // starts with every signal blocked, and keeps that mask.
-  sigset_t all;
-  sigset_t previous;
-  sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &previous);
-  server->daemon_ = MHD_start_daemon(
-      flags, 0, nullptr, nullptr, &on_request, server.get(),
-      MHD_OPTION_LISTEN_SOCKET, static_cast<MHD_socket>(*fd),
-      MHD_OPTION_CONNECTION_LIMIT, kConnectionLimit,
-      MHD_OPTION_CONNECTION_TIMEOUT, kConnectionTimeoutSeconds,
-      MHD_OPTION_CONNECTION_MEMORY_LIMIT, kConnectionMemory,
-      MHD_OPTION_NOTIFY_COMPLETED, &on_completed, server.get(),
-      MHD_OPTION_END);
-  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  server->daemon_ = with_signals_blocked([&] {
+    return MHD_start_daemon(
+        flags, 0, nullptr, nullptr, &on_request, server.get(),
+        MHD_OPTION_LISTEN_SOCKET, static_cast<MHD_socket>(*fd),
+        MHD_OPTION_CONNECTION_LIMIT, kConnectionLimit,
+        MHD_OPTION_CONNECTION_TIMEOUT, kConnectionTimeoutSeconds,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, kConnectionMemory,
+        MHD_OPTION_NOTIFY_COMPLETED, &on_completed, server.get(),
+        MHD_OPTION_NOTIFY_CONNECTION, &on_connection, server.get(),
+        MHD_OPTION_END);
+  });
   if (server->daemon_ == nullptr) {
     return Unexpected{"cannot start the HTTP server on " + listen_address_text(bound)};
   }

@@ -7,9 +7,10 @@
 //
 // Requests: GET or HEAD /metrics gives the scrape, in OpenMetrics when the Accept header asks
 // for it (accept_format.h), else the Prometheus text format; GET / a short page; any other
-// path 404, any other method 405. Limits: 512 connections, 10 s without progress closes one
-// (idle, or a client sending a byte a second), 32 KiB of request memory each (a bigger header
-// gets 431 and the connection is closed). A scrape is sent as it is written (scrape_stream.h,
+// path 404, any other method 405. Limits: 512 connections, 10 s without progress closes one,
+// and so do 10 s without a complete request (a client sending a byte a second:
+// request_deadlines.h), 32 KiB of request memory each (a bigger header gets 431 and the
+// connection is closed). A scrape is sent as it is written (scrape_stream.h,
 // chunked), from a 64 KiB buffer per connection, so neither time to the first byte nor memory
 // grows with a response of many megabytes. A /metrics response that could not be sent whole
 // (the scraper went away) counts in better_ping_scrape_errors_total.
@@ -23,6 +24,7 @@
 #include <string>
 
 #include "ping/cli/listen_address.h"
+#include "ping/exporter/request_deadlines.h"
 #include "ping/metrics/metric_names.h"
 #include "ping/metrics/scrape_stream.h"
 #include "ping/metrics/target_metrics.h"
@@ -55,6 +57,7 @@ class MetricsServer {
   };
   Reply answer(const std::string& method, const std::string& url, const char* accept) const;
   void note_scrape_error() const;
+  RequestDeadlines& deadlines() { return deadlines_; }
 
  private:
   MetricsServer(ListenAddress bound, MetricNames names) : bound_(bound), names_(names) {}
@@ -63,6 +66,7 @@ class MetricsServer {
   ListenAddress bound_;
   MetricNames names_;
   int listen_fd_ = -1;
+  RequestDeadlines deadlines_;  // before daemon_: it outlives the HTTP thread's callbacks
   MHD_Daemon* daemon_ = nullptr;
   mutable std::mutex mutex_;  // guards metrics_ only: held to copy the pointer, never to scrape
   std::shared_ptr<TargetMetrics> metrics_;
