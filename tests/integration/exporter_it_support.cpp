@@ -1,7 +1,6 @@
 #include "tests/integration/exporter_it_support.h"
 
 #include <poll.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -12,7 +11,6 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <stdexcept>
 
 namespace bp::it {
@@ -35,64 +33,6 @@ const std::vector<std::string>& icmp_error_kinds() {
                                                  "redirect",      "source_quench",  "packet_too_big",
                                                  "other"};
   return kinds;
-}
-
-// --- the exporter process --------------------------------------------------------------------
-
-std::optional<std::pair<std::string, std::uint16_t>> listening_at(const std::string& err) {
-  static const std::regex line(R"(ping: metrics at http://(\[[0-9a-fA-F:]+\]|[0-9.]+):(\d+)/metrics\n)");
-  std::smatch m;
-  if (!std::regex_search(err, m, line)) return std::nullopt;
-  std::string address = m[1];
-  if (address.front() == '[') address = address.substr(1, address.size() - 2);
-  return std::make_pair(address, static_cast<std::uint16_t>(std::stoul(m[2])));
-}
-
-Exporter::Exporter(const std::string& netns, std::vector<std::string> args,
-                   const std::string& listen, milliseconds timeout) {
-  args.insert(args.begin(), {"--metrics-listen", listen});
-  Launch launch;
-  launch.netns = netns;
-  launch.timeout = timeout;
-  process_.emplace(Process::start(ping_command(std::move(args)), launch));
-  process_->wait_for_stderr([](const std::string& err) { return listening_at(err).has_value(); },
-                            milliseconds(5000));
-  const auto at = listening_at(process_->err_so_far());
-  if (!at) {
-    process_->send_signal(SIGKILL);
-    const RunResult r = process_->finish();
-    throw std::runtime_error("the exporter did not say where it listens:\n" +
-                             testing::PrintToString(r));
-  }
-  endpoint_ = HttpEndpoint{netns, at->first, at->second};
-}
-
-Exposition Exporter::scrape() {
-  std::string error;
-  const auto response = request(HttpRequest{}, &error);
-  EXPECT_TRUE(response) << error << "\nstderr: " << process_->err_so_far();
-  if (!response) return Exposition("");
-  EXPECT_EQ(response->status, 200) << response->body;
-  Exposition exposition(response->body);
-  EXPECT_TRUE(exposition.malformed_lines().empty())
-      << "first malformed line: " << exposition.malformed_lines().front();
-  return exposition;
-}
-
-std::optional<Exposition> Exporter::scrape_until(
-    const std::function<bool(const Exposition&)>& done, milliseconds timeout) {
-  const auto until = Clock::now() + timeout;
-  while (Clock::now() < until && !process_->has_exited()) {
-    Exposition e = scrape();
-    if (done(e)) return e;
-    process_->keep_reading(milliseconds(50));
-  }
-  return std::nullopt;
-}
-
-RunResult Exporter::stop() {
-  process_->send_signal(SIGTERM);
-  return process_->finish();
 }
 
 // --- reading a scrape ------------------------------------------------------------------------

@@ -1,25 +1,19 @@
 #pragma once
-// What the exporter's integration tests share: the exporter as a process that says where it
-// listens and is scraped over HTTP, reading one target's samples from a scrape, checks of a
-// whole scrape (histograms, every series present, counters that never go down), a targets file
-// to rewrite for SIGHUP, a namespace with a non-loopback address of its own, and a stand-in
-// for systemd's notification socket.
-//
-// Network rule: the exporters run in the tests' namespaces only (Process refuses ping outside).
+// What the exporter's integration tests share besides the exporter process (exporter_process.h):
+// reading one target's samples from a scrape, checks of a whole scrape (histograms, every
+// series present, counters that never go down), a targets file to rewrite for SIGHUP, a
+// namespace with a non-loopback address of its own, and a stand-in for systemd's notification
+// socket.
 
 #include <chrono>
-#include <cstdint>
-#include <functional>
-#include <optional>
 #include <ostream>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "shared/unique_fd.h"
+#include "tests/integration/exporter_process.h"
 #include "tests/integration/exposition_reader.h"
 #include "tests/integration/harness.h"
-#include "tests/integration/http_client.h"
 
 namespace bp::it {
 
@@ -29,44 +23,9 @@ inline constexpr const char* kOpenMetricsType =
 // What Prometheus sends when it prefers OpenMetrics.
 inline constexpr const char* kOpenMetricsAccept =
     "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5";
-inline constexpr std::chrono::milliseconds kHttpTimeout{3000};
 
 // The kind label values of better_ping_icmp_errors_total (ping/metrics/icmp_error_kind.h).
 const std::vector<std::string>& icmp_error_kinds();
-
-// --- the exporter process --------------------------------------------------------------------
-
-// "ping: metrics at http://127.0.0.1:PORT/metrics" (or "[::1]"): the address and the port.
-std::optional<std::pair<std::string, std::uint16_t>> listening_at(const std::string& err);
-
-// `ping ARGS --metrics-listen LISTEN` in a namespace, once it says where it listens. Throws
-// std::runtime_error (the test fails) if it never does.
-class Exporter {
- public:
-  Exporter(const std::string& netns, std::vector<std::string> args,
-           const std::string& listen = "127.0.0.1:0",
-           std::chrono::milliseconds timeout = std::chrono::milliseconds(30000));
-
-  const HttpEndpoint& endpoint() const { return endpoint_; }
-  Process& process() { return *process_; }
-
-  std::optional<HttpResponse> request(const HttpRequest& request, std::string* error = nullptr) {
-    return http_exchange(endpoint_, request, kHttpTimeout, error);
-  }
-  // GET /metrics in the Prometheus text format; a test failure (and an empty exposition) if
-  // the answer is not a 200 or has a line that is not a sample.
-  Exposition scrape();
-  // Scrapes every 50 ms until `done` holds on a scrape (returned), the process ends or
-  // `timeout` passes (nullopt).
-  std::optional<Exposition> scrape_until(const std::function<bool(const Exposition&)>& done,
-                                         std::chrono::milliseconds timeout);
-  // SIGTERM, then its exit.
-  RunResult stop();
-
- private:
-  std::optional<Process> process_;
-  HttpEndpoint endpoint_;
-};
 
 // --- reading a scrape ------------------------------------------------------------------------
 

@@ -5,46 +5,67 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
-#include <sstream>
 #include <stdexcept>
 #include <system_error>
 
 namespace bp::it {
 
-ExporterProcess ExporterProcess::start(const std::string& netns, std::vector<std::string> args,
-                                       std::chrono::milliseconds lifetime) {
-  args.insert(args.end(), {"--metrics-listen", "127.0.0.1:0"});
+using std::chrono::milliseconds;
+
+std::optional<std::pair<std::string, std::uint16_t>> listening_at(const std::string& err) {
+  static const std::regex line(R"(ping: metrics at http://(\[[0-9a-fA-F:]+\]|[0-9.]+):(\d+)/metrics\n)");
+  std::smatch m;
+  if (!std::regex_search(err, m, line)) return std::nullopt;
+  std::string address = m[1];
+  if (address.front() == '[') address = address.substr(1, address.size() - 2);
+  return std::make_pair(address, static_cast<std::uint16_t>(std::stoul(m[2])));
+}
+
+Exporter::Exporter(const std::string& netns, std::vector<std::string> args,
+                   const std::string& listen, milliseconds lifetime) {
+  args.insert(args.begin(), {"--metrics-listen", listen});
   Launch launch;
   launch.netns = netns;
   launch.timeout = lifetime;
-  Process process = Process::start(ping_command(std::move(args)), launch);
-  std::optional<int> port;
-  process.wait_for_stderr(
-      [&](const std::string& err) {
-        port = metrics_port_of(err);
-        return port.has_value();
-      },
-      std::chrono::seconds(5));
-  if (!port) {
-    process.send_signal(SIGKILL);
-    std::ostringstream message;
-    message << "the exporter printed no metrics line: " << process.finish();
-    throw std::runtime_error(message.str());
+  process_.emplace(Process::start(ping_command(std::move(args)), launch));
+  process_->wait_for_stderr([](const std::string& err) { return listening_at(err).has_value(); },
+                            milliseconds(5000));
+  const auto at = listening_at(process_->err_so_far());
+  if (!at) {
+    process_->send_signal(SIGKILL);
+    const RunResult r = process_->finish();
+    throw std::runtime_error("the exporter did not say where it listens:\n" +
+                             testing::PrintToString(r));
   }
-  return ExporterProcess(std::move(process), *port);
+  endpoint_ = HttpEndpoint{netns, at->first, at->second};
 }
 
-RunResult ExporterProcess::stop() {
-  process_.send_signal(SIGTERM);
-  return process_.finish();
+Exposition Exporter::scrape() {
+  std::string error;
+  const auto response = request(HttpRequest{}, &error);
+  EXPECT_TRUE(response) << error << "\nstderr: " << process_->err_so_far();
+  if (!response) return Exposition("");
+  EXPECT_EQ(response->status, 200) << response->body;
+  Exposition exposition(response->body);
+  EXPECT_TRUE(exposition.malformed_lines().empty())
+      << "first malformed line: " << exposition.malformed_lines().front();
+  return exposition;
 }
 
-std::optional<int> metrics_port_of(const std::string& err) {
-  static const std::regex line(
-      R"(ping: metrics at http://(?:127\.0\.0\.1|\[::1\]):(\d+)/metrics\n)");
-  std::smatch m;
-  if (!std::regex_search(err, m, line)) return std::nullopt;
-  return std::stoi(m[1]);
+std::optional<Exposition> Exporter::scrape_until(
+    const std::function<bool(const Exposition&)>& done, milliseconds timeout) {
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < until && !process_->has_exited()) {
+    Exposition e = scrape();
+    if (done(e)) return e;
+    process_->keep_reading(milliseconds(50));
+  }
+  return std::nullopt;
+}
+
+RunResult Exporter::stop() {
+  process_->send_signal(SIGTERM);
+  return process_->finish();
 }
 
 std::optional<long> resident_kib(pid_t pid) {

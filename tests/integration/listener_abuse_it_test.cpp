@@ -30,8 +30,8 @@
 
 #include "tests/integration/exporter_process.h"
 #include "tests/integration/harness.h"
-#include "tests/integration/prom_http.h"
-#include "tests/integration/prom_text.h"
+#include "tests/integration/exposition_reader.h"
+#include "tests/integration/http_client.h"
 #include "tests/integration/range_host.h"
 
 namespace bp::it {
@@ -43,6 +43,8 @@ constexpr int kTargets = 200;       // about 4 KiB of exposition each: a respons
 constexpr double kInterval = 0.2;   // -i: 1 000 probes a second in all
 constexpr long kMaxRssKib = 64 * 1024;
 constexpr auto kScrapeTimeout = std::chrono::seconds(2);
+// Connecting hundreds of clients at once, on loopback: generous.
+constexpr auto kConnectTimeout = std::chrono::seconds(10);
 
 // Target i: 198.19.1.1, 198.19.1.2, ... (one /24).
 std::string v4(int i) { return "198.19.1." + std::to_string(1 + i); }
@@ -50,7 +52,7 @@ std::string v4(int i) { return "198.19.1." + std::to_string(1 + i); }
 // One successful scrape of /metrics: when it was answered and what it said.
 struct Reading {
   Clock::time_point at;
-  std::vector<MetricSample> samples;
+  Exposition exposition;
   std::size_t bytes = 0;
 };
 
@@ -90,7 +92,7 @@ class ListenerAbuse : public ::testing::Test {
     std::vector<std::string> args{"-q", "-i", "0.2", "-W", "1", "--metrics-buckets",
                                   kFineRttBuckets};
     for (int i = 0; i < kTargets; ++i) args.push_back(v4(i));
-    exporter_.emplace(ExporterProcess::start(client(), args, std::chrono::seconds(150)));
+    exporter_.emplace(client(), args, "127.0.0.1:0", std::chrono::seconds(150));
     // The first scrape may allocate what later ones reuse: the baseline comes after it.
     std::string why;
     ASSERT_TRUE(scrape(&why)) << why;
@@ -107,13 +109,13 @@ class ListenerAbuse : public ::testing::Test {
   }
 
   const std::string& client() const { return host_->client().name(); }
-  int port() const { return exporter_->port(); }
+  const HttpEndpoint& endpoint() const { return exporter_->endpoint(); }
   pid_t pid() const { return exporter_->pid(); }
 
   // A normal scrape: 200, the Prometheus text, every target's requests counter.
   std::optional<Reading> scrape(std::string* why = nullptr) {
     std::string reason;
-    const auto response = http_get(client(), port(), "/metrics", kScrapeTimeout, &reason);
+    const auto response = http_exchange(endpoint(), HttpRequest{}, kScrapeTimeout, &reason);
     const auto at = Clock::now();
     auto fail = [&](const std::string& text) -> std::optional<Reading> {
       if (why) *why = "scrape: " + text;
@@ -121,13 +123,15 @@ class ListenerAbuse : public ::testing::Test {
     };
     if (!response) return fail(reason);
     if (response->status != 200) return fail("status " + std::to_string(response->status));
-    auto samples = parse_exposition(response->body, &reason);
-    if (!samples) return fail(reason);
-    if (values_by(*samples, "better_ping_requests_total", "target").size() !=
+    Exposition exposition(response->body);
+    if (!exposition.malformed_lines().empty()) {
+      return fail("not a sample: " + exposition.malformed_lines().front());
+    }
+    if (values_by(exposition, "better_ping_requests_total", "target").size() !=
         static_cast<std::size_t>(kTargets)) {
       return fail("not every target's requests counter");
     }
-    return Reading{at, std::move(*samples), response->body.size()};
+    return Reading{at, std::move(exposition), response->body.size()};
   }
 
   void expect_scrape_works(const std::string& when) {
@@ -186,12 +190,9 @@ class ListenerAbuse : public ::testing::Test {
   // Sends `bytes` on a new connection and reads one response, 3 s at most.
   Outcome exchange(const std::string& bytes) {
     Outcome outcome;
-    bp::UniqueFd fd = connect_loopback(client(), port());
-    if (!fd) {
-      outcome.why = "cannot connect";
-      return outcome;
-    }
     const auto deadline = Clock::now() + std::chrono::seconds(3);
+    bp::UniqueFd fd = connect_to(endpoint(), deadline, &outcome.why);
+    if (!fd) return outcome;
     // The server may close while we still send (a header over its limit): read what it said.
     send_all(fd.get(), bytes, deadline);
     ResponseReader reader(fd.get());
@@ -207,7 +208,7 @@ class ListenerAbuse : public ::testing::Test {
   }
 
   std::optional<RangeHost> host_;
-  std::optional<ExporterProcess> exporter_;
+  std::optional<Exporter> exporter_;
   std::size_t baseline_fds_ = 0;
   long baseline_rss_kib_ = -1;
 };
@@ -226,7 +227,7 @@ std::string get(const std::string& target, const std::string& extra = {}) {
 
 TEST_F(ListenerAbuse, HundredsOfIdleConnectionsLeaveScrapesWorkingAndTimeOut) {
   const auto opened = Clock::now();
-  auto idle = connect_loopback_many(client(), port(), 300);
+  auto idle = connect_many(endpoint(), 300, Clock::now() + kConnectTimeout);
   ASSERT_EQ(idle.size(), 300u);
   // The server holds every one of them.
   EXPECT_TRUE(wait_for_fds([&](std::size_t n) { return n >= baseline_fds_ + 300; },
@@ -250,7 +251,7 @@ TEST_F(ListenerAbuse, HundredsOfIdleConnectionsLeaveScrapesWorkingAndTimeOut) {
 }
 
 TEST_F(ListenerAbuse, SlowClientsDoNotHoldUpScrapesAndAreCutAfterTheTimeout) {
-  auto slow = connect_loopback_many(client(), port(), 20);
+  auto slow = connect_many(endpoint(), 20, Clock::now() + kConnectTimeout);
   ASSERT_EQ(slow.size(), 20u);
   // Long enough that no client finishes its request within the test.
   const std::string request = get("/metrics", "User-Agent: a-very-slow-client-indeed\r\n");
@@ -319,14 +320,14 @@ TEST_F(ListenerAbuse, HugeHeaderBadMethodsBadPathsAndJunkAreRefused) {
 }
 
 TEST_F(ListenerAbuse, PipelinedRequestsInOneWriteGetOneResponseEachInOrder) {
-  bp::UniqueFd fd = connect_loopback(client(), port());
-  ASSERT_TRUE(fd);
   const auto deadline = Clock::now() + std::chrono::seconds(5);
+  std::string why;
+  bp::UniqueFd fd = connect_to(endpoint(), deadline, &why);
+  ASSERT_TRUE(fd) << why;
   ASSERT_TRUE(send_all(fd.get(),
                        get("/metrics") + get("/nope") + get("/metrics", "Connection: close\r\n"),
                        deadline));
   ResponseReader reader(fd.get());
-  std::string why;
   const auto first = reader.next(deadline, false, &why);
   ASSERT_TRUE(first) << why;
   const auto second = reader.next(deadline, false, &why);
@@ -340,9 +341,9 @@ TEST_F(ListenerAbuse, PipelinedRequestsInOneWriteGetOneResponseEachInOrder) {
   EXPECT_EQ(second->status, 404);
   EXPECT_EQ(third->status, 200);
   for (const auto* r : {&*first, &*third}) {
-    const auto samples = parse_exposition(r->body, &why);
-    ASSERT_TRUE(samples) << why;
-    EXPECT_EQ(values_by(*samples, "better_ping_requests_total", "target").size(),
+    const Exposition e(r->body);
+    ASSERT_TRUE(e.malformed_lines().empty()) << "not a sample: " << e.malformed_lines().front();
+    EXPECT_EQ(values_by(e, "better_ping_requests_total", "target").size(),
               static_cast<std::size_t>(kTargets));
   }
   EXPECT_TRUE(peer_closes(fd.get(), Clock::now() + std::chrono::seconds(2)))
@@ -355,27 +356,27 @@ TEST_F(ListenerAbuse, PipelinedRequestsInOneWriteGetOneResponseEachInOrder) {
 
 // A scraper with a 4 KiB receive buffer reads the first bytes of a ~800 KiB response and
 // resets the connection while the server is still sending it.
-void scrape_and_reset(const std::string& netns, int port) {
-  auto sockets = tcp_sockets_in(netns, 1);
+void scrape_and_reset(const HttpEndpoint& where) {
+  bp::UniqueFd fd = socket_in_namespace(where.netns, AF_INET, SOCK_STREAM);
   const int small = 4096;
-  ::setsockopt(sockets[0].get(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
-  if (!connect_to_loopback(sockets[0].get(), port)) return;
+  ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
   const auto deadline = Clock::now() + std::chrono::seconds(3);
-  send_all(sockets[0].get(), get("/metrics"), deadline);
+  if (!connect_socket(fd.get(), where, deadline)) return;
+  send_all(fd.get(), get("/metrics"), deadline);
   std::string got;
   while (got.size() < 200 && Clock::now() < deadline) {
-    pollfd p{sockets[0].get(), POLLIN, 0};
+    pollfd p{fd.get(), POLLIN, 0};
     if (::poll(&p, 1, 100) <= 0) continue;
     char buffer[256];
-    const ssize_t n = ::recv(sockets[0].get(), buffer, sizeof buffer, MSG_DONTWAIT);
+    const ssize_t n = ::recv(fd.get(), buffer, sizeof buffer, MSG_DONTWAIT);
     if (n <= 0) break;
     got.append(buffer, static_cast<std::size_t>(n));
   }
-  close_with_reset(sockets[0]);
+  close_with_reset(fd);
 }
 
 double scrape_errors(const Reading& r) {
-  for (const MetricSample& s : r.samples) {
+  for (const Sample& s : r.exposition.samples()) {
     if (s.name == "better_ping_scrape_errors_total") return s.value;
   }
   return -1;
@@ -392,7 +393,7 @@ TEST_F(ListenerAbuse, ScrapersThatResetMidResponseLeaveNothingBehind) {
   ASSERT_GT(before->bytes, 256u * 1024) << "the response is too small to be cut in the middle";
   ASSERT_GE(scrape_errors(*before), 0.0) << "no better_ping_scrape_errors_total";
 
-  for (int i = 0; i < 20; ++i) scrape_and_reset(client(), port());
+  for (int i = 0; i < 20; ++i) scrape_and_reset(endpoint());
 
   expect_scrape_works("after 20 cut scrapes");
   expect_fds_back_to_baseline();
@@ -429,16 +430,16 @@ Buckets sum_of(const std::map<std::string, Buckets>& per_target) {
 Phase phase_between(const Reading& from, const Reading& to) {
   Phase p;
   p.seconds = std::chrono::duration<double>(to.at - from.at).count();
-  const auto sent0 = values_by(from.samples, "better_ping_requests_total", "target");
-  const auto sent1 = values_by(to.samples, "better_ping_requests_total", "target");
-  const auto got0 = values_by(from.samples, "better_ping_replies_total", "target");
-  const auto got1 = values_by(to.samples, "better_ping_replies_total", "target");
+  const auto sent0 = values_by(from.exposition, "better_ping_requests_total", "target");
+  const auto sent1 = values_by(to.exposition, "better_ping_requests_total", "target");
+  const auto got0 = values_by(from.exposition, "better_ping_replies_total", "target");
+  const auto got1 = values_by(to.exposition, "better_ping_replies_total", "target");
   for (const auto& [target, sent] : sent1) {
     p.requests[target] = sent - sent0.at(target);
     p.unanswered[target] = p.requests[target] - (got1.at(target) - got0.at(target));
   }
-  p.median_bucket = quantile_bucket(sum_of(buckets_by(from.samples, "better_ping_rtt_seconds_bucket", "target")),
-                                    sum_of(buckets_by(to.samples, "better_ping_rtt_seconds_bucket", "target")),
+  p.median_bucket = quantile_bucket(sum_of(buckets_by(from.exposition, "better_ping_rtt_seconds_bucket", "target")),
+                                    sum_of(buckets_by(to.exposition, "better_ping_rtt_seconds_bucket", "target")),
                                     0.5);
   return p;
 }
@@ -464,7 +465,7 @@ void expect_schedule_kept(const Phase& p, const std::string& name) {
 // headers, pipelined and cut scrapes in turn, a round every 200 ms.
 class AbuseThread {
  public:
-  AbuseThread(std::string netns, int port) : netns_(std::move(netns)), port_(port) {
+  explicit AbuseThread(HttpEndpoint where) : where_(std::move(where)) {
     thread_ = std::thread([this] { run(); });
   }
   AbuseThread(const AbuseThread&) = delete;
@@ -485,20 +486,19 @@ class AbuseThread {
       for (const std::string& bytes :
            {get("/metrics", "X-Big: " + big + "\r\n"), std::string("DELETE / HTTP/1.1\r\n\r\n"),
             get("/nope") + get("/metrics"), std::string("\x16\x03\x01junk\r\n\r\n")}) {
-        bp::UniqueFd fd = connect_loopback(netns_, port_);
+        bp::UniqueFd fd = connect_to(where_, deadline());
         if (!fd) continue;
         send_all(fd.get(), bytes, deadline());
         ResponseReader reader(fd.get());
         reader.next(deadline());
       }
-      scrape_and_reset(netns_, port_);
+      scrape_and_reset(where_);
       rounds_ = round + 1;
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
   }
 
-  std::string netns_;
-  int port_;
+  HttpEndpoint where_;
   std::atomic<bool> stop_{false};
   std::atomic<int> rounds_{0};
   std::thread thread_;
@@ -515,15 +515,15 @@ TEST_F(ListenerAbuse, ProbeScheduleAndRttDoNotMoveUnderAllTheAbuseAtOnce) {
   ASSERT_TRUE(q1) << why;
 
   // Abuse phase: 300 idle connections, 20 slow clients, and the abuse thread.
-  auto idle = connect_loopback_many(client(), port(), 300);
-  auto slow = connect_loopback_many(client(), port(), 20);
+  auto idle = connect_many(endpoint(), 300, Clock::now() + kConnectTimeout);
+  auto slow = connect_many(endpoint(), 20, Clock::now() + kConnectTimeout);
   EXPECT_EQ(idle.size(), 300u);
   EXPECT_EQ(slow.size(), 20u);
   long peak_rss = 0;
   std::optional<Reading> a0;
   std::optional<Reading> a1;
   {
-    AbuseThread abuse(client(), port());
+    AbuseThread abuse(endpoint());
     const std::string request = get("/metrics");
     const auto started = Clock::now();
     a0 = scrape(&why);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -11,13 +12,22 @@
 #include <system_error>
 
 #include "tests/fuzz/json_check.h"
-#include "tests/integration/prom_http.h"
+#include "tests/integration/http_client.h"
 
 namespace bp::it {
 
 namespace {
 
 using json_check::Value;
+
+// GET `target` from the Prometheus on 127.0.0.1:`port` of `netns`.
+std::optional<HttpResponse> get(const std::string& netns, int port, const std::string& target,
+                                std::chrono::milliseconds timeout, std::string* why = nullptr) {
+  HttpRequest request;
+  request.target = target;
+  return http_exchange({netns, "127.0.0.1", static_cast<std::uint16_t>(port)}, request, timeout,
+                       why);
+}
 
 std::filesystem::path make_temp_dir() {
   std::string pattern = "/tmp/bp-it-prometheus-XXXXXX";
@@ -111,7 +121,7 @@ PrometheusServer::~PrometheusServer() {
 bool PrometheusServer::wait_ready(std::chrono::milliseconds timeout) {
   const auto until = HttpClock::now() + timeout;
   while (HttpClock::now() < until) {
-    const auto response = http_get(netns_, port_, "/-/ready", std::chrono::seconds(2));
+    const auto response = get(netns_, port_, "/-/ready", std::chrono::seconds(2));
     if (response && response->status == 200) return true;
     if (process_->has_exited()) return false;
     pause(std::chrono::milliseconds(200));
@@ -129,7 +139,7 @@ std::optional<std::vector<PromSeries>> PrometheusServer::query(const std::string
     std::snprintf(time, sizeof time, "%.3f", *at);
     target += std::string("&time=") + time;
   }
-  const auto response = http_get(netns_, port_, target, std::chrono::seconds(10), &reason);
+  const auto response = get(netns_, port_, target, std::chrono::seconds(10), &reason);
   auto fail = [&](const std::string& text) -> std::optional<std::vector<PromSeries>> {
     if (why) *why = promql + ": " + text;
     return std::nullopt;

@@ -27,9 +27,9 @@
 
 #include "tests/fuzz/json_check.h"
 #include "tests/integration/exporter_process.h"
+#include "tests/integration/exposition_reader.h"
 #include "tests/integration/harness.h"
 #include "tests/integration/prom_server.h"
-#include "tests/integration/prom_text.h"
 #include "tests/integration/range_host.h"
 
 namespace bp::it {
@@ -77,7 +77,7 @@ class PrometheusIt : public ::testing::Test {
 
   // Waits, reading both processes' output meanwhile, until Prometheus holds at least `scrapes`
   // successful scrapes of the exporter in the last minute; false after `timeout`.
-  static bool wait_for_scrapes(PrometheusServer& prometheus, ExporterProcess& exporter,
+  static bool wait_for_scrapes(PrometheusServer& prometheus, Exporter& exporter,
                                int scrapes, std::chrono::seconds timeout) {
     const auto until = Clock::now() + timeout;
     const std::string promql = "sum_over_time(up{job=\"bping\"}[1m])";
@@ -110,8 +110,8 @@ TEST_F(PrometheusIt, LossRatioAndMedianRttThroughPromQLMatchTheRun) {
   std::vector<std::string> args{"-q", "--json", "-i", "0.1", "-W", "1", "--metrics-buckets",
                                 kFineRttBuckets};
   for (int i = 0; i < kTargets; ++i) args.push_back(v4(i));
-  ExporterProcess exporter = ExporterProcess::start(client(), args, std::chrono::seconds(100));
-  PrometheusServer prometheus(client(), "127.0.0.1:" + std::to_string(exporter.port()));
+  Exporter exporter(client(), args, "127.0.0.1:0", std::chrono::seconds(100));
+  PrometheusServer prometheus(client(), "127.0.0.1:" + std::to_string(exporter.endpoint().port));
   ASSERT_TRUE(prometheus.wait_ready(std::chrono::seconds(20))) << prometheus.log();
   ASSERT_TRUE(wait_for_scrapes(prometheus, exporter, kScrapesWanted, std::chrono::seconds(45)))
       << prometheus.log() << "\nexporter stderr: " << exporter.process().err_so_far();
@@ -194,8 +194,8 @@ TEST_F(PrometheusIt, SmokepingNamesAreQueryableWithHostAndIpLabels) {
   host_->silence(v4(2));
   std::vector<std::string> args{"-q", "-i", "0.2", "-W", "1", "--metrics-names", "smokeping"};
   for (int i = 0; i < 4; ++i) args.push_back(v4(i));
-  ExporterProcess exporter = ExporterProcess::start(client(), args, std::chrono::seconds(60));
-  PrometheusServer prometheus(client(), "127.0.0.1:" + std::to_string(exporter.port()));
+  Exporter exporter(client(), args, "127.0.0.1:0", std::chrono::seconds(60));
+  PrometheusServer prometheus(client(), "127.0.0.1:" + std::to_string(exporter.endpoint().port));
   ASSERT_TRUE(prometheus.wait_ready(std::chrono::seconds(20))) << prometheus.log();
   ASSERT_TRUE(wait_for_scrapes(prometheus, exporter, 7, std::chrono::seconds(30)))
       << prometheus.log() << "\nexporter stderr: " << exporter.process().err_so_far();
