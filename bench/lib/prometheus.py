@@ -20,10 +20,11 @@ A run directory (bench/prometheus.sh's prom_run) holds:
                          settling time, just after the final scrape
   scrapes.tsv            one line per scrape: t_s latency_s ttfb_s status bytes wall_s error
                          (t_s from the window's start; wall_s: Unix time when it was sent)
-  cpu.tsv                "clk_tck N", then t_s ticks: utime + stime of the prober (/proc/PID/stat,
-                         every thread of the process) at the start of the window, at each scrape
-                         and at its end; before them "quiet t_s ticks" at the start and the end
-                         of the lead-in, a few seconds without scrapes just before the window
+  cpu.tsv                "clk_tck N", then "t_s ticks user_ticks": utime + stime, and utime, of
+                         the prober (/proc/PID/stat, every thread of the process) at the start of
+                         the window, at each scrape and at its end; before them "quiet t_s ticks
+                         user_ticks" at the start and the end of the lead-in, a few seconds
+                         without scrapes just before the window
   final.prom             the final scrape, taken after the cut-off and the settling time
   capture.pcap           optional: the first 63 targets' echoes (nanosecond stamps)
 The run for the RTT error without the exporter is one of lib/many_targets.sh's mt_run.
@@ -102,30 +103,42 @@ def metric_sum(samples, name):
 
 # --- /proc and the ICMP counters ------------------------------------------------------------
 
-def stat_ticks(text):
-    """utime + stime in clock ticks from /proc/PID/stat. The process's line counts every thread,
+def stat_user_sys(text):
+    """(utime, stime) in clock ticks from /proc/PID/stat. The process's line counts every thread,
     those that have ended included. comm (field 2) may hold spaces and parentheses: the fields
     are counted from its closing parenthesis, the last one of the line."""
     fields = text[text.rindex(")") + 2:].split()
-    return int(fields[11]) + int(fields[12])          # fields 14 and 15 of proc(5)
+    return int(fields[11]), int(fields[12])           # fields 14 and 15 of proc(5)
+
+
+def stat_ticks(text):
+    """utime + stime in clock ticks from /proc/PID/stat."""
+    return sum(stat_user_sys(text))
+
+
+# cores = cpu_s / wall_s; user_cores: utime alone (stime holds the target's answers too: on a
+# veth they are computed in the sender's context, softirq, and charged to it as system time).
+CpuWindow = collections.namedtuple("CpuWindow", "cores cpu_s wall_s user_cores")
 
 
 def cpu_window(lines, quiet=False):
-    """(cores, cpu_s, wall_s) from cpu.tsv's lines: CPU time / wall time between the first and
-    the last sample of the scraped window (quiet: of the lead-in without scrapes); None with
-    fewer than two samples."""
+    """CpuWindow from cpu.tsv's lines ("t_s ticks user_ticks"): CPU time / wall time between the
+    first and the last sample of the scraped window (quiet: of the lead-in without scrapes,
+    lines "quiet t_s ticks user_ticks"); None with fewer than two samples."""
     tck, samples = 100, []
     for line in lines:
         fields = line.split()
         if len(fields) == 2 and fields[0] == "clk_tck":
             tck = int(fields[1])
-        elif len(fields) == (3 if quiet else 2) and (fields[0] == "quiet") == quiet:
-            samples.append((float(fields[-2]), int(fields[-1])))
+        elif fields and (fields[0] == "quiet") == quiet:
+            values = fields[1:] if quiet else fields
+            if len(values) == 3:
+                samples.append((float(values[0]), int(values[1]), int(values[2])))
     if len(samples) < 2 or samples[-1][0] <= samples[0][0]:
         return None
-    cpu_s = (samples[-1][1] - samples[0][1]) / tck
-    wall_s = samples[-1][0] - samples[0][0]
-    return cpu_s / wall_s, cpu_s, wall_s
+    (t0, ticks0, user0), (t1, ticks1, user1) = samples[0], samples[-1]
+    wall_s, cpu_s = t1 - t0, (ticks1 - ticks0) / tck
+    return CpuWindow(cpu_s / wall_s, cpu_s, wall_s, (user1 - user0) / tck / wall_s)
 
 
 def snmp_delta(run_dir, first, last, names):
@@ -201,9 +214,10 @@ def fetch(url, timeout):
 
 
 def read_ticks(pid):
+    """(utime, stime) of the process, or None once it is gone."""
     try:
         with open(f"/proc/{pid}/stat") as f:
-            return stat_ticks(f.read())
+            return stat_user_sys(f.read())
     except (FileNotFoundError, ProcessLookupError):
         return None
 
@@ -212,7 +226,7 @@ def sample_cpu(cpu, pid, now, prefix=""):
     ticks = read_ticks(pid)
     if ticks is None:
         raise SystemExit(f"prometheus.py: the prober (pid {pid}) ended during the scrapes")
-    cpu.write(f"{prefix}{now:.6f} {ticks}\n")
+    cpu.write(f"{prefix}{now:.6f} {sum(ticks)} {ticks[0]}\n")
 
 
 def scrape_loop(url, seconds, interval, pid, out_dir, lead_in=0.0):
@@ -316,10 +330,10 @@ def row(results, metric, ours, ref, goal="—", met=None, ratio=None, values=Non
 def cpu_text(run):
     if run is None or run.cpu is None:
         return "—"
-    cores, cpu_s, wall_s = run.cpu
-    text = f"{cores:.4f} ({cpu_s:.2f} s in {wall_s:.1f} s)"
+    cpu = run.cpu
+    text = f"{cpu.cores:.4f} ({cpu.cpu_s:.2f} s in {cpu.wall_s:.1f} s), user {cpu.user_cores:.4f}"
     if run.quiet_cpu:
-        text += f"; unscraped {run.quiet_cpu[0]:.4f}"
+        text += f"; unscraped {run.quiet_cpu.cores:.4f}, user {run.quiet_cpu.user_cores:.4f}"
     return text
 
 
@@ -360,11 +374,12 @@ def rows_compare(args):
     ours, smokeping = load(args.ours, "ours"), load(args.smokeping, "smokeping")
     n = mt.grouped(args.targets)
     ratio = None
-    if ours and smokeping and ours.cpu and smokeping.cpu and smokeping.cpu[0] > 0:
-        ratio = ours.cpu[0] / smokeping.cpu[0]
+    if ours and smokeping and ours.cpu and smokeping.cpu and smokeping.cpu.cores > 0:
+        ratio = ours.cpu.cores / smokeping.cpu.cores
     row(args.results,
         f"Exporter, {n} targets at 1 s, scraped every second for {args.seconds} s: CPU of the "
-        f"prober (user + sys of every thread, /proc/PID/stat) / wall time, cores. **iputils "
+        f"prober (user + sys of every thread, /proc/PID/stat) / wall time, cores; user alone; "
+        f"the same over the warm-up without scrapes. **iputils "
         f"column: prometheus-smokeping-prober 0.6.1**", cpu_text(ours), cpu_text(smokeping),
         f"≤ {args.max_cpu_ratio:g}× smokeping_prober",
         None if ratio is None else ratio <= args.max_cpu_ratio, ratio,
@@ -391,18 +406,23 @@ def rows_compare(args):
 def quiet_percent(run):
     if not run.quiet_cpu:
         return ""
-    return f"; unscraped {100.0 * run.quiet_cpu[0]:.2f} % ({run.quiet_cpu[2]:.1f} s)"
+    quiet = run.quiet_cpu
+    return (f"; unscraped {100.0 * quiet.cores:.2f} % ({quiet.wall_s:.1f} s), user "
+            f"{100.0 * quiet.user_cores:.2f} %")
 
 
 def rows_scale(args):
     ours = load(args.ours, "ours")
     n = mt.grouped(args.targets)
-    percent = None if ours is None or ours.cpu is None else 100.0 * ours.cpu[0]
+    percent = None if ours is None or ours.cpu is None else 100.0 * ours.cpu.cores
     row(args.results,
         f"Exporter, {n} targets at 1 s, scraped every second for {args.seconds} s: CPU, % of "
-        f"one core (user + sys, /proc/PID/stat)",
-        "—" if percent is None else f"{percent:.2f} % ({ours.cpu[1]:.2f} s in "
-                                    f"{ours.cpu[2]:.1f} s)" + quiet_percent(ours), "—",
+        f"one core (user + sys, /proc/PID/stat); user alone; the same over the warm-up without "
+        f"scrapes",
+        "—" if percent is None else f"{percent:.2f} % ({ours.cpu.cpu_s:.2f} s in "
+                                    f"{ours.cpu.wall_s:.1f} s), user "
+                                    f"{100.0 * ours.cpu.user_cores:.2f} %" + quiet_percent(ours),
+        "—",
         f"≤ {args.max_cpu_percent:g} % of one core",
         None if percent is None else percent <= args.max_cpu_percent,
         values={"ours": ours and ours.cpu})

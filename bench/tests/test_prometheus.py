@@ -49,7 +49,8 @@ def write(run_dir, files):
     return run_dir
 
 
-def a_run(root, name, body, answered, answered_cut=None, cpu="clk_tck 100\n0.0 1000\n30.0 1030\n",
+def a_run(root, name, body, answered, answered_cut=None,
+          cpu="clk_tck 100\n0.0 1000 600\n30.0 1030 615\n",
           scrapes="t_s\tlatency_s\tttfb_s\tstatus\tbytes\twall_s\terror\n"
                   "0.0\t0.004\t0.002\t200\t5000\t1700000000.0\t\n"):
     cut = answered if answered_cut is None else answered_cut
@@ -104,18 +105,27 @@ class ProcAndPortTest(unittest.TestCase):
         with open("/proc/self/stat") as f:
             self.assertGreaterEqual(prom.stat_ticks(f.read()), 0)
 
+    def test_user_and_sys_ticks(self):
+        with open("/proc/self/stat") as f:
+            user, system = prom.stat_user_sys(f.read())
+        self.assertGreaterEqual(min(user, system), 0)
+
     def test_cpu_window_is_first_to_last_sample(self):
-        cores, cpu_s, wall_s = prom.cpu_window(["clk_tck 100", "1.0 500", "2.0 560", "11.0 680"])
+        cores, cpu_s, wall_s, user = prom.cpu_window(["clk_tck 100", "1.0 500 100", "2.0 560 130",
+                                                      "11.0 680 190"])
         self.assertAlmostEqual(cpu_s, 1.8)
         self.assertAlmostEqual(wall_s, 10.0)
         self.assertAlmostEqual(cores, 0.18)
-        self.assertIsNone(prom.cpu_window(["clk_tck 100", "1.0 500"]))
+        self.assertAlmostEqual(user, 0.09)
+        self.assertIsNone(prom.cpu_window(["clk_tck 100", "1.0 500 100"]))
 
     def test_quiet_lead_in_is_apart_from_the_scraped_window(self):
-        lines = ["clk_tck 100", "quiet 0.0 100", "quiet 3.0 130", "0.0 130", "10.0 330"]
-        self.assertEqual(prom.cpu_window(lines), (0.2, 2.0, 10.0))
-        cores, cpu_s, wall_s = prom.cpu_window(lines, quiet=True)
-        self.assertAlmostEqual(cores, 0.1)
+        lines = ["clk_tck 100", "quiet 0.0 100 50", "quiet 3.0 130 56", "0.0 130 56",
+                 "10.0 330 156"]
+        self.assertEqual(prom.cpu_window(lines), (0.2, 2.0, 10.0, 0.1))
+        quiet = prom.cpu_window(lines, quiet=True)
+        self.assertAlmostEqual(quiet.cores, 0.1)
+        self.assertAlmostEqual(quiet.user_cores, 0.02)
         self.assertIsNone(prom.cpu_window(lines[3:], quiet=True))
 
     def test_port_of_the_metrics_line(self):
@@ -223,7 +233,8 @@ class RowsTest(unittest.TestCase):
         with tempfile.TemporaryDirectory() as root:
             ours = a_run(root, "ours", OURS_BODY, answered=59)
             smokeping = a_run(root, "sp", SMOKEPING_BODY, answered=68,
-                              cpu="clk_tck 100\nquiet 0 0\nquiet 2.0 300\n0.0 0\n30.0 5400\n")
+                              cpu="clk_tck 100\nquiet 0 0 0\nquiet 2.0 300 200\n0.0 0 0\n"
+                                  "30.0 5400 3000\n")
             results = os.path.join(root, "results.jsonl")
             prom.main(["compare", "--results", results, "--targets", "1000", "--seconds", "30",
                        "--ours", ours, "--smokeping", smokeping])
@@ -231,8 +242,9 @@ class RowsTest(unittest.TestCase):
             self.assertEqual(cpu["section"], "prometheus")
             self.assertEqual(cpu["ratio"], f"{0.01 / 1.8:.3f}×")
             self.assertEqual(cpu["met"], "yes")
-            self.assertEqual(cpu["ours"], "0.0100 (0.30 s in 30.0 s)")
-            self.assertEqual(cpu["ref"], "1.8000 (54.00 s in 30.0 s); unscraped 1.5000")
+            self.assertEqual(cpu["ours"], "0.0100 (0.30 s in 30.0 s), user 0.0050")
+            self.assertEqual(cpu["ref"], "1.8000 (54.00 s in 30.0 s), user 1.0000; unscraped "
+                                         "1.5000, user 1.0000")
             self.assertEqual(counted["met"], "yes")
             self.assertTrue(counted["ref"].startswith("75.000 %: 51 of 68 answered"))
             self.assertEqual(scrapes["ours"], "4.0 / 4.0 / 4.0 (to the headers 2.0); 5 000 B")
@@ -262,12 +274,14 @@ class RowsTest(unittest.TestCase):
                    "0.0\t0.050\t0.01\t200\t9\t5.0\t\n1.0\t0.120\t0.01\t200\t9\t6.0\t\n")
         with tempfile.TemporaryDirectory() as root:
             ours = a_run(root, "ours", OURS_BODY, answered=59, scrapes=scrapes,
-                         cpu="clk_tck 100\nquiet 0.0 0\nquiet 3.0 15\n0.0 0\n30.0 240\n")
+                         cpu="clk_tck 100\nquiet 0.0 0 0\nquiet 3.0 15 3\n0.0 0 0\n"
+                             "30.0 240 60\n")
             results = os.path.join(root, "results.jsonl")
             prom.main(["scale", "--results", results, "--targets", "10000", "--seconds", "30",
                        "--ours", ours])
             cpu, latency, _ = read_rows(results)
-            self.assertEqual(cpu["ours"], "8.00 % (2.40 s in 30.0 s); unscraped 5.00 % (3.0 s)")
+            self.assertEqual(cpu["ours"], "8.00 % (2.40 s in 30.0 s), user 2.00 %; unscraped "
+                                          "5.00 % (3.0 s), user 1.00 %")
             self.assertEqual(cpu["met"], "yes")
             self.assertEqual(latency["met"], "**no**")       # the slowest scrape took 120 ms
 
