@@ -200,10 +200,10 @@ note "Exporter (issue 14): the iputils column of these rows is **prometheus-smok
   "window / its wall time; \"unscraped\": the same over the $warmup s warm-up just before the" \
   "window, with no scrape (what the probing alone costs); user: utime alone (on a veth the" \
   "target's answers are computed in the sender's context and charged to it as system time)." \
-  "Answered but not counted: at the" \
-  "end of the window the target stops answering (\`net.ipv4.icmp_echo_ignore_all=1\` in its" \
-  "namespace: the cut-off); $settle s later (beyond -W 2) the final scrape is taken, so no" \
-  "answered probe is still in flight and none is answered after it; answered = the target's Icmp OutEchoReps from before the" \
+  "Answered but not counted: at the end of the window the target stops answering" \
+  "(\`net.ipv4.icmp_echo_ignore_all=1\` in its namespace: the cut-off); $settle s later" \
+  "(beyond -W 2) the final scrape is taken, so no answered probe is still in flight and none" \
+  "is answered after it; answered = the target's Icmp OutEchoReps from before the" \
   "prober started to after that scrape (read with \`ip netns exec\`); counted = the sum over" \
   "targets of better_ping_rtt_seconds_count / smokeping_response_duration_seconds_count in it." \
   "RTT error: $targets targets, ours scraped every second (ended by SIGTERM) against" \
