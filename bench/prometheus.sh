@@ -19,7 +19,7 @@
 #     stamps, on the client veth) as bench/many_targets.sh does.
 # Knobs: BENCH_PROM_SECONDS (scraped window: 30; quick 10), BENCH_PROM_RTT_SECONDS (20; quick 10),
 #        BENCH_PROM_TARGETS (1000), BENCH_PROM_BIG (10000), BENCH_SMOKEPING (the prober's path).
-# Full run: smokeping_prober's start-up (about 35 s at 1 000 targets on 2 cores: it starts one
+# Full run: smokeping_prober's start-up (5 to 45 s at 1 000 targets on 2 cores: it starts one
 # pinger per ms and listens only then) + 3 × (30 + 7) s + 2 × 25 s: about 3.7 min (quick 1.7).
 set -euo pipefail
 # shellcheck source=lib/common.sh
