@@ -268,7 +268,10 @@ LoopResult TargetsLoop::run() {
     output_.flush();
   }
   engine_.finish(*events_);
-  if (!output_closed() && !reloading_) {
+  // A reload ends this run only to start the next: its summaries would be a run's middle. A
+  // stop signal during the reload's wait is an ordinary end, summaries included.
+  const bool reload = reloading_ && !stop_signal_ && !exit_override_;
+  if (!output_closed() && !reload) {
     const MonoTime end = read_monotonic_clock();
     if (outputs_.json()) {
       outputs_.summaries(end, [this](std::size_t i) { return summary_of(i); });
@@ -283,7 +286,7 @@ LoopResult TargetsLoop::run() {
   result.exit_code = exit_override_.value_or(engine_.exit_status());
   result.stop_signal = stop_signal_;
   result.output_closed = output_closed();
-  result.reload = reloading_ && !stop_signal_ && !exit_override_;
+  result.reload = reload;
   return result;
 }
 

@@ -13,6 +13,7 @@
 #include "ping/exporter/exporter_observer.h"
 #include "ping/exporter/metrics_server.h"
 #include "ping/net/socket_address.h"
+#include "shared/mono_clock.h"
 
 namespace bp {
 namespace {
@@ -89,13 +90,22 @@ int run_exporter(std::string_view program, PingSetup& setup) {
   print_line(program, "metrics at http://" + listen_address_text((*server)->address()) + "/metrics");
   ExporterObserver observer(SystemdNotifier::from_environment());
   observer.ready(status_text(targets, **server));
+  const MonoTime started = read_monotonic_clock();
+  Options run_options = o;
   for (;;) {
     const LoopResult result =
-        run_targets_loop(program, o, targets, sockets, setup.signals, &observer, &metrics->sink());
-    if (!result.reload) {
+        run_targets_loop(program, run_options, targets, sockets, setup.signals, &observer, &metrics->sink());
+    const auto finished = [&] {
       observer.stopping();
       if (result.stop_signal) return 0;
       return setup.some_unresolved && result.exit_code < 2 ? 2 : result.exit_code;
+    };
+    if (!result.reload) return finished();
+    // -w is the whole run's deadline, reloads or not: the next run gets what is left of it.
+    if (o.deadline) {
+      const Duration left = *o.deadline - (read_monotonic_clock() - started);
+      if (left <= Duration::zero()) return finished();
+      run_options.deadline = left;
     }
     observer.reloading();
     if (auto fresh = read_targets_again(program, o, sockets)) {

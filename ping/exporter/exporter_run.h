@@ -11,6 +11,9 @@
 // line and the old list kept. A family without a socket (it was not in the list at the start
 // and the privilege to open one is gone) is refused the same way.
 //
+// -w is the deadline of the whole run, across reloads; -c counts each target's probes from the
+// last reload (the counters in /metrics go on).
+//
 // Exit: 0 when stopped by a signal, whatever the replies; with -c / -w the iputils code; 2 when
 // it cannot listen (before any probe).
 

@@ -530,6 +530,39 @@ TEST_F(ExporterReload, ReloadThatAddsTheOtherFamilyNeverCrashes) {
   EXPECT_EQ(exporter.stop().exit_code, 0);
 }
 
+TEST_F(ExporterReload, StopDuringTheReloadWaitEndsAtOnceWithTheSummaries) {
+  // kD never answers, so a reload waits up to -W (20 s) for its probe in flight. SIGTERM meanwhile
+  // ends the run at once, as any stop does: summaries printed, exit 0.
+  net_->host_iptables({"-I", "INPUT", "1", "-d", kD, "-p", "icmp", "--icmp-type", "echo-request",
+                       "-j", "DROP"});
+  TargetsFile file(std::string(kA) + "\n" + kD + "\n");
+  Exporter exporter(client(), {"-q", "-i", "0.1", "-W", "20", "--targets", file.path()});
+  ASSERT_TRUE(exporter.scrape_until(
+      [](const Exposition& x) { return counter(x, kA, "replies_total") >= 3; }, milliseconds(5000)));
+  exporter.process().send_signal(SIGHUP);
+  exporter.process().keep_reading(milliseconds(300));
+  const auto stopped_at = std::chrono::steady_clock::now();
+  const RunResult r = exporter.stop();
+  EXPECT_EQ(r.exit_code, 0) << r;
+  EXPECT_LT(r.exited_at - stopped_at, milliseconds(5000)) << "not held for -W\n" << r;
+  EXPECT_NE(r.out.find(std::string("--- ") + kA + " ping statistics ---"), std::string::npos) << r;
+  EXPECT_NE(r.out.find(std::string("--- ") + kD + " ping statistics ---"), std::string::npos) << r;
+}
+
+TEST_F(ExporterReload, DeadlineIsTheWholeRunsAcrossReloads) {
+  // -w 3 with a reload at about 1.5 s: the run still ends at about 3 s, not 1.5 + 3.
+  TargetsFile file(std::string(kA) + "\n");
+  Exporter exporter(client(), {"-q", "-i", "0.1", "-W", "0.5", "-w", "3", "--targets", file.path()});
+  exporter.process().keep_reading(milliseconds(1500));
+  file.write(std::string(kA) + "\n" + kB + "\n");
+  exporter.process().send_signal(SIGHUP);
+  const RunResult r = exporter.process().finish();
+  EXPECT_EQ(r.exit_code, 0) << r;
+  EXPECT_GE(r.elapsed, milliseconds(2500)) << r;
+  EXPECT_LT(r.elapsed, milliseconds(4500)) << "the deadline restarted at the reload\n" << r;
+  EXPECT_NE(r.err.find("reloaded: 2 targets"), std::string::npos) << r;
+}
+
 // --- systemd ---------------------------------------------------------------------------------
 
 TEST_F(ExporterIt, SystemdReadyKeepAlivesReloadAndStopping) {
